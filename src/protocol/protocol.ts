@@ -1,0 +1,77 @@
+// The contract between the language server (src/server) and the extension (src/extension).
+// Type-only plus method-name constants: importing this pulls in no runtime code from either side.
+import type { Diagnostic } from '../core/types';
+
+/** Settings the server asks the client for (section `alembic`), per workspace folder. */
+export interface ServerSettings {
+  /** Explicit alembic.ini / pyproject.toml path (relative to the workspace folder or absolute). */
+  configFile: string | null;
+  /** `-n/--name` section of the ini file. */
+  section: string;
+  /** Explicit versions folders (relative to the workspace folder or absolute); override discovery. */
+  versionLocations: string[];
+  /** Follow subfolders of explicit versions folders. */
+  recursiveVersionLocations: boolean;
+}
+
+/** One revision as the extension's tree needs it. Lines are 0-based. */
+export interface RevisionInfo {
+  id: string;
+  path: string;
+  line: number;
+  downRevisions: string[];
+  dependsOn: string[];
+  branchLabels: string[];
+  /** Labels that cover this revision by Alembic's rule (own + inherited). */
+  effectiveBranchLabels: string[];
+  children: string[];
+  message: string | null;
+  createDate: string | null;
+}
+
+export interface ProjectSnapshot {
+  /** Stable key: the config file path, or the first versions folder for explicit projects. */
+  key: string;
+  /** Human name, e.g. `app (alembic.ini)` or `app/alembic.ini [alembic]`. */
+  name: string;
+  /** Folder alembic is run in (the config file's folder). */
+  cwd: string;
+  configPath: string | null;
+  section: string;
+  versionLocations: string[];
+  /** SQLAlchemy URL from the config, password removed (display only). */
+  sqlalchemyUrlRedacted: string | null;
+  /** Revisions newest first (reverse topological order, heads first). */
+  revisions: RevisionInfo[];
+  heads: string[];
+  bases: string[];
+  mergePoints: string[];
+  branchPoints: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Request client → server: every known project with its graph. */
+export const ProjectsRequest = 'alembic/projects';
+export type ProjectsResult = ProjectSnapshot[];
+
+/** Notification server → client: a project's graph changed; ask again. */
+export const ProjectsChangedNotification = 'alembic/projectsChanged';
+export interface ProjectsChangedParams {
+  keys: string[];
+}
+
+/** Notification client → server: the database state of a project, for hovers. */
+export const DatabaseStateNotification = 'alembic/databaseState';
+export interface DatabaseStateParams {
+  key: string;
+  /** Revision id → state; absent when the database could not be read. */
+  states: Record<string, 'current' | 'applied' | 'pending'> | null;
+  /** A sentence describing why there is no state (unreachable, not initialised…). */
+  note: string | null;
+}
+
+/**
+ * Command the server's "Merge heads" quick fix invokes on the client (via the code action's
+ * `command`); arguments: [projectKey: string, heads: string[]].
+ */
+export const MergeHeadsCommand = 'alembic.mergeHeads';

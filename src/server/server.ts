@@ -1,0 +1,2 @@
+// Placeholder; the language server lands with its issue.
+export {};
