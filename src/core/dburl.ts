@@ -1,0 +1,218 @@
+// SQLAlchemy database URLs → a node-postgres connection target. Pure: no I/O.
+//
+// The URL grammar is SQLAlchemy's own (`sqlalchemy/engine/url.py`, `_parse_url`): user and
+// password are percent-decoded, the database name is taken verbatim, query values are
+// form-decoded and passed to the driver, where they override the URL's host/port (this is how
+// `?host=/var/run/postgresql` reaches a unix socket). libpq's `sslmode` and asyncpg's `ssl`
+// choose TLS. pg-connection-string is not used here: it reads certificate files and emits
+// process warnings, which a pure module must not do; the grammar differs from SQLAlchemy's
+// anyway (it decodes the database name, and `postgresql+asyncpg` is not its scheme).
+
+export interface PgTarget {
+  /** Host name, IP, or a unix socket folder (starts with `/`). Absent: the driver's default. */
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  ssl?: boolean | { rejectUnauthorized: boolean };
+  /** libpq `options` (e.g. `-c search_path=app`). */
+  options?: string;
+}
+
+export type ParsedDbUrl =
+  | { kind: 'postgresql'; pg: PgTarget; display: string }
+  | { kind: 'other'; dialect: string; display: string }
+  | { kind: 'invalid'; message: string };
+
+/** The placeholder `alembic init` writes; it names no database. */
+export const ALEMBIC_PLACEHOLDER_URL = 'driver://user:pass@localhost/dbname';
+
+const URL_PATTERN =
+  /^(?<name>[\w+]+):\/\/(?:(?<username>[^:/]*)(?::(?<password>[^@]*))?@)?(?:(?:\[(?<ipv6host>[^/?]+)\]|(?<ipv4host>[^/:?]+))?(?::(?<port>[^/?]*))?)?(?:\/(?<database>[^?]*))?(?:\?(?<query>.*))?$/su;
+
+const POSTGRES_DIALECTS = new Set(['postgresql', 'postgres']);
+
+/** Python's `urllib.parse.unquote`: invalid escapes stay as they are. */
+function unquote(s: string): string {
+  return s.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+/** Python's `parse_qsl` (keep_blank_values=False): `+` is a space, later keys repeat. */
+function parseQuery(query: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const part of query.split(/[&;]/)) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const key = unquote(part.slice(0, eq).replace(/\+/g, ' '));
+    const value = unquote(part.slice(eq + 1).replace(/\+/g, ' '));
+    if (value !== '') out.push([key, value]);
+  }
+  return out;
+}
+
+type SslChoice = { ok: true; ssl: PgTarget['ssl'] | undefined } | { ok: false; message: string };
+
+/** libpq `sslmode` / asyncpg `ssl` values. */
+function sslFrom(param: string, value: string): SslChoice {
+  switch (value.toLowerCase()) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+    case 'false':
+    case '0':
+      // node-postgres cannot "try TLS then fall back"; allow/prefer connect without TLS.
+      return { ok: true, ssl: false };
+    case 'require':
+    case 'no-verify':
+    case 'true':
+    case '1':
+      // libpq's `require`: encrypted, certificate not verified.
+      return { ok: true, ssl: { rejectUnauthorized: false } };
+    case 'verify-ca':
+    case 'verify-full':
+      return { ok: true, ssl: { rejectUnauthorized: true } };
+    default:
+      return {
+        ok: false,
+        message: `The database URL has an invalid ${param} value '${value}' (use disable, prefer, require, verify-ca or verify-full).`,
+      };
+  }
+}
+
+/** `user@host:port/db` — what the UI may show; never contains the password. */
+export function displayTarget(pg: PgTarget): string {
+  const user = pg.user ? `${pg.user}@` : '';
+  const host = pg.host ?? 'localhost';
+  const hostPart = host.includes(':') && !host.startsWith('/') ? `[${host}]` : host;
+  const db = pg.database ? `/${pg.database}` : '';
+  return `${user}${hostPart}:${pg.port ?? 5432}${db}`;
+}
+
+/** The URL with its password replaced by `***` (for non-PostgreSQL URLs). */
+export function redactUrl(url: string): string {
+  const m = URL_PATTERN.exec(url.trim());
+  if (!m?.groups || m.groups.password === undefined) return url.trim();
+  const g = m.groups;
+  const host = g.ipv6host !== undefined ? `[${g.ipv6host}]` : (g.ipv4host ?? '');
+  const port = g.port !== undefined ? `:${g.port}` : '';
+  const db = g.database !== undefined ? `/${g.database}` : '';
+  const query = g.query !== undefined ? `?${g.query}` : '';
+  return `${g.name}://${g.username ?? ''}:***@${host}${port}${db}${query}`;
+}
+
+const INVALID_SHAPE =
+  'The database URL could not be parsed: expected dialect[+driver]://user:password@host:port/database.';
+
+export function parseSqlalchemyUrl(url: string): ParsedDbUrl {
+  const text = url.trim();
+  if (text === '') return { kind: 'invalid', message: 'The database URL is empty.' };
+  const m = URL_PATTERN.exec(text);
+  if (!m?.groups) return { kind: 'invalid', message: INVALID_SHAPE };
+  const g = m.groups;
+  const dialect = g.name.split('+')[0].toLowerCase();
+  if (!POSTGRES_DIALECTS.has(dialect)) {
+    return { kind: 'other', dialect, display: redactUrl(text) };
+  }
+
+  const pg: PgTarget = {};
+  if (g.username !== undefined && g.username !== '') pg.user = unquote(g.username);
+  if (g.password !== undefined && g.password !== '') pg.password = unquote(g.password);
+  const host = g.ipv6host ?? g.ipv4host;
+  if (host !== undefined && host !== '') pg.host = host;
+  if (g.port !== undefined && g.port !== '') {
+    const port = parsePort(g.port);
+    if (port === null) return { kind: 'invalid', message: `The database URL has an invalid port '${g.port}'.` };
+    pg.port = port;
+  }
+  if (g.database !== undefined && g.database !== '') pg.database = g.database;
+
+  let hostFromQuery = false;
+  for (const [key, value] of parseQuery(g.query ?? '')) {
+    switch (key) {
+      case 'host': {
+        // libpq/psycopg multi-host form `host=h1:5432&host=h2`: the first host is used.
+        if (hostFromQuery) break;
+        hostFromQuery = true;
+        const hp = /^(?<h>\[[^\]]+\]|[^:]+)(?::(?<p>\d+))?$/u.exec(value);
+        if (!value.startsWith('/') && hp?.groups?.p !== undefined) {
+          pg.host = hp.groups.h.replace(/^\[(.*)\]$/u, '$1');
+          pg.port = Number(hp.groups.p);
+        } else {
+          pg.host = value;
+        }
+        break;
+      }
+      case 'port': {
+        const port = parsePort(value.split(',')[0]);
+        if (port === null) return { kind: 'invalid', message: `The database URL has an invalid port '${value}'.` };
+        pg.port = port;
+        break;
+      }
+      case 'user':
+        pg.user = value;
+        break;
+      case 'password':
+        pg.password = value;
+        break;
+      case 'dbname':
+      case 'database':
+        pg.database = value;
+        break;
+      case 'options':
+        pg.options = value;
+        break;
+      case 'sslmode':
+      case 'ssl': {
+        const ssl = sslFrom(key, value);
+        if (!ssl.ok) return { kind: 'invalid', message: ssl.message };
+        pg.ssl = ssl.ssl;
+        break;
+      }
+      default:
+        // Driver options with no bearing on reading one table (application_name, …).
+        break;
+    }
+  }
+  return { kind: 'postgresql', pg, display: displayTarget(pg) };
+}
+
+function parsePort(text: string): number | null {
+  if (!/^\d{1,5}$/u.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : null;
+}
+
+/**
+ * Where the database URL comes from, first match wins: the extension setting, the environment
+ * variable the user named (`DATABASE_URL`, `$DATABASE_URL` and `${DATABASE_URL}` all work), the
+ * project's `sqlalchemy.url`. Empty values and alembic's `driver://…` placeholder are skipped.
+ */
+export function chooseDatabaseUrl(sources: {
+  setting?: string | null;
+  envVarName?: string | null;
+  env: Record<string, string | undefined>;
+  configUrl?: string | null;
+}): { url: string; source: 'setting' | 'env' | 'config' } | null {
+  const usable = (v: string | null | undefined): string | null => {
+    const t = v?.trim();
+    return t && t !== ALEMBIC_PLACEHOLDER_URL ? t : null;
+  };
+  const setting = usable(sources.setting);
+  if (setting) return { url: setting, source: 'setting' };
+  const name = sources.envVarName?.trim().replace(/^\$\{(.*)\}$/u, '$1').replace(/^\$/u, '');
+  if (name) {
+    const fromEnv = usable(sources.env[name]);
+    if (fromEnv) return { url: fromEnv, source: 'env' };
+  }
+  const config = usable(sources.configUrl);
+  if (config) return { url: config, source: 'config' };
+  return null;
+}
