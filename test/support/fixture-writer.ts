@@ -3,6 +3,7 @@
 // downgrade). Shared by the unit, diff, server and db suites.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { IdRef, MigrationFile } from '../../src/core/types';
 
 export interface RevSpec {
   id: string;
@@ -117,4 +118,48 @@ export async function writeMigrationFolder(dir: string, specs: RevSpec[]): Promi
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, renderMigration(spec), 'utf8');
   }
+}
+
+/**
+ * The MigrationFile that the reader should produce for `renderMigration(spec)`, built directly
+ * (ranges point at the rendered lines). Lets graph tests run without the reader.
+ */
+export function migrationFileOf(spec: RevSpec, filePath?: string): MigrationFile {
+  const text = renderMigration(spec);
+  const lines = text.split('\n');
+  const assignments: MigrationFile['assignments'] = {};
+  const idRefs: IdRef[] = [];
+  const vars = ['revision', 'down_revision', 'branch_labels', 'depends_on'] as const;
+  const values: Record<(typeof vars)[number], string[]> = {
+    revision: [spec.id],
+    down_revision: spec.down === null ? [] : typeof spec.down === 'string' ? [spec.down] : spec.down,
+    branch_labels: spec.branchLabels ?? [],
+    depends_on: spec.dependsOn ?? [],
+  };
+  for (const v of vars) {
+    const line = lines.findIndex((l) => l.startsWith(`${v}:`));
+    if (line < 0) continue;
+    const text = lines[line];
+    assignments[v] = { start: { line, character: 0 }, end: { line, character: text.length } };
+    let from = text.indexOf('=');
+    for (const id of values[v]) {
+      const q = pyRepr(id);
+      const at = text.indexOf(q, from);
+      if (at < 0) continue;
+      idRefs.push({ id, kind: v, range: { start: { line, character: at + 1 }, end: { line, character: at + q.length - 1 } } });
+      from = at + q.length;
+    }
+  }
+  return {
+    path: filePath ?? defaultFileName(spec),
+    revision: spec.id,
+    downRevisions: values.down_revision.slice(),
+    branchLabels: values.branch_labels.slice(),
+    dependsOn: values.depends_on.slice(),
+    message: spec.message ?? `rev ${spec.id}`,
+    createDate: spec.createDate ?? '2024-01-01 00:00:00.000000',
+    assignments,
+    idRefs,
+    problems: [],
+  };
 }

@@ -1,0 +1,189 @@
+// Diagnostics of a revision graph: the file problems the reader found plus the graph problems
+// alembic only discovers by failing. Messages quote alembic's own wording inside a sentence a
+// user can act on. Pure: no I/O.
+import type { Diagnostic, IdRefKind, MigrationFile, Range, RelatedLocation, Revision } from './types';
+import type { RevisionGraph } from './graph';
+import { illegalCharsIn } from './errors';
+
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The line of a file's `revision = ...` assignment (where head/duplicate diagnostics go). */
+export function revisionRange(file: MigrationFile): Range {
+  return file.assignments.revision ?? file.idRefs.find((r) => r.kind === 'revision')?.range ?? ZERO;
+}
+
+/** The range of id `id` inside a file's `kind` variable, else the whole assignment. */
+export function refRange(file: MigrationFile, kind: IdRefKind & ('down_revision' | 'depends_on' | 'branch_labels'), id: string): Range {
+  const ref = file.idRefs.find((r) => r.kind === kind && r.id === id);
+  if (ref) return ref.range;
+  return file.assignments[kind] ?? revisionRange(file);
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;
+  if (a.range.start.character !== b.range.start.character) return a.range.start.character - b.range.start.character;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/** The command that merges `heads`, quoted as a user would type it. */
+export function mergeCommand(heads: readonly string[]): string {
+  return `alembic merge -m "merge heads" ${heads.join(' ')}`;
+}
+
+export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (r: Revision): RelatedLocation => ({ path: r.file.path, range: revisionRange(r.file), message: `revision ${r.id}` });
+
+  // File problems first, as the reader reported them.
+  for (const file of graph.files) {
+    for (const p of file.problems) {
+      out.push({ code: p.code, severity: p.severity, message: p.message, path: file.path, range: p.range });
+    }
+    const id = file.revision;
+    if (id !== null && !file.problems.some((p) => p.code === 'invalid-revision-id')) {
+      const bad = illegalCharsIn(id);
+      if (bad.length > 0) {
+        out.push({
+          code: 'invalid-revision-id',
+          severity: 'error',
+          message: `Character(s) '${bad.join(', ')}' not allowed in revision identifier '${id}'. Alembic refuses to load the folder; use letters, digits and underscores.`,
+          path: file.path,
+          range: revisionRange(file),
+        });
+      }
+    }
+  }
+
+  // Heads: bucket the true heads (down_revision only, winners only) by their effective labels.
+  const heads = [...graph.revisions.values()].filter((r) => r.children.length === 0).map((r) => r.id).sort();
+  if (heads.length > 1) {
+    const buckets = new Map<string, string[]>();
+    for (const h of heads) {
+      const key = graph.effectiveBranchLabels(h).join(',');
+      const b = buckets.get(key);
+      if (b) b.push(h);
+      else buckets.set(key, [h]);
+    }
+    const crowded = [...buckets.entries()].filter(([, hs]) => hs.length > 1);
+    for (const [key, hs] of crowded) {
+      const labels = key === '' ? [] : key.split(',');
+      const where = labels.length === 0 ? '' : ` on branch ${labels.map((l) => `'${l}'`).join(', ')}`;
+      const command = labels.length === 0 ? 'alembic upgrade head' : `alembic upgrade ${labels[0]}@head`;
+      const message =
+        `${hs.length} heads${where}: ${hs.join(', ')}. '${command}' will fail` +
+        `${labels.length === 0 ? '' : " (and so will 'alembic upgrade head')"}. Merge them: ${mergeCommand(hs)}`;
+      for (const h of hs) {
+        const rev = graph.revisions.get(h) as Revision;
+        out.push({
+          code: 'multiple-heads',
+          severity: 'error',
+          message,
+          path: rev.file.path,
+          range: revisionRange(rev.file),
+          related: hs.filter((o) => o !== h).map((o) => ({ ...at(graph.revisions.get(o) as Revision), message: `other head ${o}` })),
+          data: { kind: 'heads', heads: hs.slice() },
+        });
+      }
+    }
+    if (crowded.length === 0) {
+      for (const h of heads) {
+        const rev = graph.revisions.get(h) as Revision;
+        const labels = graph.effectiveBranchLabels(h);
+        const target = labels.length > 0 ? `${labels[0]}@head` : h;
+        out.push({
+          code: 'labelled-heads',
+          severity: 'info',
+          message:
+            `Head ${h}${labels.length > 0 ? ` of branch ${labels.map((l) => `'${l}'`).join(', ')}` : ''} is one of ` +
+            `${heads.length} heads kept apart by branch labels (${heads.join(', ')}). Upgrade with ` +
+            `'alembic upgrade heads' or '${target}'; 'alembic upgrade head' fails while several heads exist.`,
+          path: rev.file.path,
+          range: revisionRange(rev.file),
+          related: heads.filter((o) => o !== h).map((o) => ({ ...at(graph.revisions.get(o) as Revision), message: `other head ${o}` })),
+          data: { kind: 'heads', heads: heads.slice() },
+        });
+      }
+    }
+  }
+
+  for (const m of graph.missingRefs) {
+    const base = `Revision ${m.missing} referenced from ${m.from} is not present`;
+    const message =
+      m.field === 'down_revision'
+        ? `down_revision '${m.missing}' does not match any revision in this folder (${base}). Alembic fails with KeyError: '${m.missing}' on every command.`
+        : `depends_on '${m.missing}' does not match any revision or branch label in this folder (${base}). Alembic fails with KeyError: '${m.missing}' on every command.`;
+    out.push({
+      code: m.field === 'down_revision' ? 'missing-down-revision' : 'missing-depends-on',
+      severity: 'error',
+      message,
+      path: m.file.path,
+      range: refRange(m.file, m.field, m.missing),
+      data: { kind: 'missing-ref', missing: m.missing, referencedFrom: m.from, field: m.field },
+    });
+  }
+
+  for (const [id, files] of graph.duplicates) {
+    const winner = files[files.length - 1];
+    for (const file of files) {
+      const others = files.filter((f) => f !== file);
+      out.push({
+        code: 'duplicate-revision',
+        severity: 'error',
+        message:
+          `Revision ${id} is present more than once (also in ${others.map((f) => f.path).join(', ')}). ` +
+          `Alembic warns on every command, uses only ${winner.path}, and counts ${id} as an extra head. Give one of them a new revision id.`,
+        path: file.path,
+        range: revisionRange(file),
+        related: others.map((f) => ({ path: f.path, range: revisionRange(f), message: `revision ${id} again` })),
+        data: { kind: 'duplicate', revision: id, otherPaths: others.map((f) => f.path) },
+      });
+    }
+  }
+
+  for (const cycle of graph.cycles) {
+    const comp = new Set(cycle.revisions);
+    const how = cycle.kind === 'Cycle' || cycle.kind === 'Self-loop' ? 'down_revision' : 'down_revision and depends_on';
+    const alembicSays = `${cycle.kind} is detected in revisions (${cycle.revisions.join(', ')})`;
+    const message =
+      cycle.revisions.length === 1
+        ? `${alembicSays}: revision ${cycle.revisions[0]} names itself through ${how}, so it can never be applied.`
+        : `${alembicSays}: these revisions form a loop through ${how}, so there is no order to apply them in. Alembic 1.8 may miss it or hang.`;
+    for (const id of cycle.revisions) {
+      const rev = graph.revisions.get(id) as Revision;
+      const viaDown = rev.downRevisions.find((d) => comp.has(d));
+      const viaDep = rev.dependsOn.find((d) => comp.has(d));
+      let range: Range;
+      if (viaDown !== undefined) range = refRange(rev.file, 'down_revision', viaDown);
+      else if (viaDep !== undefined) {
+        const raw = rev.file.dependsOn.find((n) => n === viaDep || graph.labels.get(n) === viaDep) ?? viaDep;
+        range = refRange(rev.file, 'depends_on', raw);
+      } else range = revisionRange(rev.file);
+      out.push({
+        code: 'cycle',
+        severity: 'error',
+        message,
+        path: rev.file.path,
+        range,
+        related: cycle.revisions.filter((o) => o !== id).map((o) => at(graph.revisions.get(o) as Revision)),
+        data: { kind: 'cycle', revisions: cycle.revisions.slice() },
+      });
+    }
+  }
+
+  for (const c of graph.labelConflicts) {
+    const owner = graph.revisions.get(c.usedBy);
+    const why = c.usedBy === c.label ? `'${c.label}' is the id of revision ${c.usedBy}` : `revision ${c.usedBy} already declares it`;
+    out.push({
+      code: 'branch-label-conflict',
+      severity: 'error',
+      message: `Branch name '${c.label}' in revision ${c.revision} already used by revision ${c.usedBy}: ${why}. Alembic refuses to load the folder; choose another label.`,
+      path: c.file.path,
+      range: refRange(c.file, 'branch_labels', c.label),
+      related: owner ? [at(owner)] : undefined,
+    });
+  }
+
+  return out.sort(compareDiagnostics);
+}
