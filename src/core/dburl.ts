@@ -7,6 +7,7 @@
 // choose TLS. pg-connection-string is not used here: it reads certificate files and emits
 // process warnings, which a pure module must not do; the grammar differs from SQLAlchemy's
 // anyway (it decodes the database name, and `postgresql+asyncpg` is not its scheme).
+import { redactUrl } from './url-redact';
 
 export interface PgTarget {
   /** Host name, IP, or a unix socket folder (starts with `/`). Absent: the driver's default. */
@@ -94,18 +95,6 @@ export function displayTarget(pg: PgTarget): string {
   const hostPart = host.includes(':') && !host.startsWith('/') ? `[${host}]` : host;
   const db = pg.database ? `/${pg.database}` : '';
   return `${user}${hostPart}:${pg.port ?? 5432}${db}`;
-}
-
-/** The URL with its password replaced by `***` (for non-PostgreSQL URLs). */
-export function redactUrl(url: string): string {
-  const m = URL_PATTERN.exec(url.trim());
-  if (!m?.groups || m.groups.password === undefined) return url.trim();
-  const g = m.groups;
-  const host = g.ipv6host !== undefined ? `[${g.ipv6host}]` : (g.ipv4host ?? '');
-  const port = g.port !== undefined ? `:${g.port}` : '';
-  const db = g.database !== undefined ? `/${g.database}` : '';
-  const query = g.query !== undefined ? `?${g.query}` : '';
-  return `${g.name}://${g.username ?? ''}:***@${host}${port}${db}${query}`;
 }
 
 const INVALID_SHAPE =

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parse as parseLibpqUrl } from 'pg-connection-string';
-import { chooseDatabaseUrl, parseSqlalchemyUrl, redactUrl, type ParsedDbUrl, type PgTarget } from '../../src/core/dburl';
+import { chooseDatabaseUrl, parseSqlalchemyUrl, type ParsedDbUrl, type PgTarget } from '../../src/core/dburl';
 
 function pgOf(url: string): { pg: PgTarget; display: string } {
   const r: ParsedDbUrl = parseSqlalchemyUrl(url);
@@ -181,8 +181,8 @@ describe('parseSqlalchemyUrl', () => {
       });
     });
 
-    it('redactUrl leaves a URL without a password unchanged', () => {
-      assert.equal(redactUrl('mssql+pyodbc://app@dsn'), 'mssql+pyodbc://app@dsn');
+    it('returns other for a URL without a password unchanged in display', () => {
+      assert.deepEqual(parseSqlalchemyUrl('mssql+pyodbc://app@dsn'), { kind: 'other', dialect: 'mssql', display: 'mssql+pyodbc://app@dsn' });
     });
   });
 
