@@ -1,0 +1,196 @@
+// Reads one Alembic revision file's text the way Alembic sees it after importing the module —
+// without executing anything. Pure: takes text, returns data and problems; never throws.
+import { LineIndex } from './python/lines';
+import { type ModuleAssignment, type ModuleDocstring, scanModule } from './python/module';
+import type { PyStr, PyValue } from './python/values';
+import type { FileProblem, IdRef, IdRefKind, MigrationFile, Range, RevisionVariable } from './types';
+
+const VARIABLES: readonly RevisionVariable[] = ['revision', 'down_revision', 'branch_labels', 'depends_on'];
+const TRACKED: ReadonlySet<string> = new Set(VARIABLES);
+
+/** Characters Alembic refuses in a revision id (`Revision.verify_rev_id`). */
+const ILLEGAL_ID_CHARS = ['@', '-', '+', ':'];
+
+const LITERALS_ONLY =
+  'Alembic Migrations reads only literal values (strings, None, tuples/lists of strings) and module-level string constants';
+
+/**
+ * Alembic's `_only_source_rev_file` rule on a base name: `*.py`, but not `__init__*` nor editor
+ * lock files `.#*`.
+ */
+export function isRevisionFileName(fileName: string): boolean {
+  return fileName.endsWith('.py') && !fileName.startsWith('__init__') && !fileName.startsWith('.#') &&
+    fileName.indexOf('\n') < 0;
+}
+
+/** Alembic's `_legacy_rev`: a file named only by a hex id. */
+const LEGACY_NAME = /^([a-f0-9]+)\.py$/;
+
+function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function readMigration(text: string, path: string): MigrationFile {
+  const lines = new LineIndex(text);
+  const scan = scanModule(text, TRACKED, lines);
+  const problems: FileProblem[] = [];
+  const idRefs: IdRef[] = [];
+  const assignments: Partial<Record<RevisionVariable, Range>> = {};
+  const file: MigrationFile = {
+    path,
+    revision: null,
+    downRevisions: [],
+    branchLabels: [],
+    dependsOn: [],
+    message: null,
+    createDate: null,
+    assignments,
+    idRefs,
+    problems,
+  };
+  if (scan.docstring !== null) readDocstring(text, scan.docstring, lines, file);
+
+  const ref = (s: PyStr, kind: IdRefKind): void => {
+    idRefs.push({ id: s.value, kind, range: lines.range(s.idStart, s.idEnd) });
+  };
+  const unresolvedProblem = (range: Range, text: string): void => {
+    problems.push({ code: 'unresolved-value', severity: 'warning', message: text, range });
+  };
+
+  for (const variable of VARIABLES) {
+    const a: ModuleAssignment | undefined = scan.assignments.get(variable);
+    if (a === undefined) continue;
+    const range = lines.range(a.start, a.end);
+    assignments[variable] = range;
+    const v: PyValue = a.value;
+    if (v.kind === 'unresolved') {
+      const how = v.phrase ?? `to ${v.what}`;
+      unresolvedProblem(range, `${variable} is set ${how}; ${LITERALS_ONLY}`);
+      continue;
+    }
+    if (variable === 'revision') {
+      if (v.kind !== 'str') {
+        unresolvedProblem(range,
+          `revision is set to ${v.kind === 'none' ? 'None' : v.seq === 'tuple' ? 'a tuple' : 'a list'}; a revision id must be a string`);
+        continue;
+      }
+      file.revision = v.value;
+      ref(v, 'revision');
+      const bad = ILLEGAL_ID_CHARS.filter((ch) => v.value.includes(ch)).sort();
+      if (bad.length > 0) {
+        problems.push({
+          code: 'invalid-revision-id',
+          severity: 'error',
+          message: `Character(s) '${bad.join(', ')}' not allowed in revision identifier '${v.value}'`,
+          range: lines.range(v.idStart, v.idEnd),
+        });
+      }
+      continue;
+    }
+    const ids = v.kind === 'none' ? [] : v.kind === 'str' ? [v] : v.items;
+    for (const s of ids) ref(s, variable);
+    const values = ids.map((s) => s.value);
+    if (variable === 'down_revision') file.downRevisions = values;
+    else if (variable === 'branch_labels') file.branchLabels = values;
+    else file.dependsOn = values;
+  }
+
+  if (scan.error !== null) {
+    problems.push({
+      code: 'parse-error',
+      severity: 'error',
+      message: scan.error.message,
+      range: lines.range(scan.error.offset, scan.error.offset),
+    });
+    return file;
+  }
+
+  const name = baseName(path);
+  if (!scan.assignments.has('revision')) {
+    const legacy = LEGACY_NAME.exec(name);
+    if (legacy !== null) {
+      file.revision = legacy[1];
+    } else {
+      problems.push({
+        code: 'missing-revision-variable',
+        severity: 'error',
+        message: `Could not determine revision id from filename ${name}. Be sure the 'revision' variable is declared inside the revision module.`,
+        range: ZERO,
+      });
+      return file;
+    }
+  }
+  if (!scan.assignments.has('down_revision')) {
+    problems.push({
+      code: 'missing-revision-variable',
+      severity: 'error',
+      message: `Revision module ${name} has no module-level 'down_revision' variable; Alembic fails to load it (AttributeError). Use down_revision = None for a base revision.`,
+      range: assignments.revision ?? ZERO,
+    });
+  }
+  return file;
+}
+
+/** The revision variables whose final value could not be read (their problem sits on their
+ * assignment's range). Graph code must not treat such a file as a base or a head by default. */
+export function unresolvedVariables(file: MigrationFile): RevisionVariable[] {
+  const out: RevisionVariable[] = [];
+  for (const variable of VARIABLES) {
+    const r = file.assignments[variable];
+    if (r === undefined) continue;
+    if (file.problems.some((p) => p.code === 'unresolved-value' && sameRange(p.range, r))) out.push(variable);
+  }
+  return out;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character &&
+    a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function readDocstring(text: string, doc: ModuleDocstring, lines: LineIndex, file: MigrationFile): void {
+  const value = doc.value;
+  // Message: first non-empty line; Create Date: the value after the label.
+  let start = 0;
+  while (start <= value.length) {
+    let nl = value.indexOf('\n', start);
+    if (nl < 0) nl = value.length;
+    const line = value.slice(start, nl).trim();
+    if (line !== '') {
+      if (file.message === null) file.message = line;
+      if (file.createDate === null && line.startsWith('Create Date:')) file.createDate = line.slice(12).trim();
+    }
+    start = nl + 1;
+  }
+  // Revises: ids with their source ranges (raw text of a single literal; decoded value otherwise
+  // has no reliable offsets, so ranges fall back to the whole docstring).
+  const raw = doc.single ? text.slice(doc.contentStart, doc.contentEnd) : value;
+  const label = raw.indexOf('Revises:');
+  if (label < 0) return;
+  let p = label + 8;
+  let eol = p;
+  while (eol < raw.length && raw.charCodeAt(eol) !== 10 && raw.charCodeAt(eol) !== 13) eol++;
+  while (p < eol) {
+    let comma = raw.indexOf(',', p);
+    if (comma < 0 || comma > eol) comma = eol;
+    let a = p;
+    let b = comma;
+    while (a < b && isSpace(raw.charCodeAt(a))) a++;
+    while (b > a && isSpace(raw.charCodeAt(b - 1))) b--;
+    if (b > a) {
+      const id = raw.slice(a, b);
+      const range = doc.single
+        ? lines.range(doc.contentStart + a, doc.contentStart + b)
+        : lines.range(doc.contentStart, doc.contentEnd);
+      file.idRefs.push({ id, kind: 'revises', range });
+    }
+    p = comma + 1;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 12;
+}

@@ -1,0 +1,446 @@
+// One pass over a Python module's text that reads its module-level (column 0) simple statements
+// without tokenizing the rest: strings, brackets, comments and continuations are tracked
+// everywhere so nothing inside a function, class or string is ever taken for a module variable.
+// Stops at the first syntax error it can see (as Python would refuse the file) and keeps what it
+// read before it. Never throws.
+import { ExprReader, isIdentPart, isIdentStart } from './expr';
+import type { LineIndex } from './lines';
+import { findStringEnd, readString, stringPrefixLength } from './strings';
+import { type PyValue, unresolved } from './values';
+
+export interface ModuleAssignment {
+  name: string;
+  value: PyValue;
+  /** Statement bounds (offsets; end excludes trailing comments). */
+  start: number;
+  end: number;
+}
+
+export interface ModuleDocstring {
+  value: string;
+  /** Raw content bounds of the literal when the docstring is one plain (non-raw or raw) literal. */
+  contentStart: number;
+  contentEnd: number;
+  single: boolean;
+}
+
+export interface ModuleScan {
+  docstring: ModuleDocstring | null;
+  /** The last module-level assignment of each tracked name (execution order: later wins). */
+  assignments: Map<string, ModuleAssignment>;
+  error: { message: string; offset: number } | null;
+}
+
+const COMPOUND = new Set(['def', 'class', 'if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally', 'async']);
+const SIMPLE_KEYWORDS = new Set([
+  'pass', 'del', 'global', 'nonlocal', 'assert', 'raise', 'return', 'break', 'continue', 'yield', 'await',
+  'lambda', 'not', 'None', 'True', 'False', 'print',
+]);
+const OPEN_NAME: Record<number, string> = { 40: '(', 91: '[', 123: '{' };
+const CLOSE_NAME: Record<number, string> = { 41: ')', 93: ']', 125: '}' };
+const MATCHING: Record<number, number> = { 41: 40, 93: 91, 125: 123 };
+
+export function scanModule(text: string, tracked: ReadonlySet<string>, lines: LineIndex): ModuleScan {
+  const s = new Scanner(text, tracked, lines);
+  s.run();
+  return { docstring: s.docstring, assignments: s.assignments, error: s.error };
+}
+
+class Scanner {
+  readonly len: number;
+  readonly env = new Map<string, PyValue>();
+  readonly assignments = new Map<string, ModuleAssignment>();
+  readonly reader: ExprReader;
+  docstring: ModuleDocstring | null = null;
+  error: { message: string; offset: number } | null = null;
+  private first = true;
+  // Results of the last skip():
+  private sEnd = 0;
+  private sContentEnd = 0;
+  private sLast = 0;
+  /** First keyword of the last column-0 line when it is a compound statement. */
+  private keyword = '';
+
+  constructor(readonly text: string, readonly tracked: ReadonlySet<string>, readonly lines: LineIndex) {
+    this.len = text.length;
+    this.reader = new ExprReader(text, this.env);
+  }
+
+  private fail(message: string, offset: number): void {
+    if (this.error === null) this.error = { message, offset };
+  }
+
+  run(): void {
+    const text = this.text;
+    const len = this.len;
+    let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let prevIndent = -1;
+    let prevColon = false;
+    let block = ''; // keyword of the enclosing column-0 compound statement
+    let bodyIndent = -1;
+    while (pos < len && this.error === null) {
+      const lineStart = pos;
+      let c = text.charCodeAt(pos);
+      while (c === 32 || c === 9 || c === 12) c = text.charCodeAt(++pos);
+      if (c === 10) { pos++; continue; }
+      if (c === 13) { pos += text.charCodeAt(pos + 1) === 10 ? 2 : 1; continue; }
+      if (c === 35) { pos = this.skipComment(pos); continue; }
+      if (pos >= len) break;
+      const indent = pos - lineStart;
+      let next: number;
+      if (indent === 0) {
+        if (prevColon) { this.fail('expected an indented block', pos); break; }
+        next = this.moduleLine(pos);
+        block = this.keyword;
+        bodyIndent = -1;
+      } else {
+        if (prevIndent === -1 || (prevIndent === 0 && !prevColon)) { this.fail('unexpected indent', pos); break; }
+        if (bodyIndent === -1) bodyIndent = indent;
+        const check = indent === bodyIndent && block !== '' && block !== 'def' && block !== 'class' && block !== 'async';
+        next = this.skip(pos, false);
+        if (check && this.error === null) this.blockAssignment(pos, block);
+      }
+      prevIndent = indent;
+      prevColon = this.sLast === 58;
+      pos = next;
+    }
+    if (this.error === null && prevColon) this.fail('expected an indented block', len);
+  }
+
+  private skipComment(pos: number): number {
+    const text = this.text;
+    const len = this.len;
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      if (c === 10 || c === 13) break;
+      pos++;
+    }
+    return pos;
+  }
+
+  /**
+   * Skips one statement (or logical line when `semi` is false) from `pos`, tracking strings,
+   * brackets, comments and backslash continuations. Sets sEnd (terminator offset), sContentEnd
+   * (after the last significant character) and sLast; returns the offset after the terminator.
+   */
+  private skip(pos: number, semi: boolean): number {
+    const text = this.text;
+    const len = this.len;
+    let stack: number[] | null = null;
+    let last = 0;
+    let contentEnd = pos;
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      switch (c) {
+        case 10: case 13:
+          if (stack === null || stack.length === 0) {
+            this.sEnd = pos;
+            this.sContentEnd = contentEnd;
+            this.sLast = last;
+            return pos + (c === 13 && text.charCodeAt(pos + 1) === 10 ? 2 : 1);
+          }
+          pos++;
+          continue;
+        case 32: case 9: case 12:
+          pos++;
+          continue;
+        case 35:
+          pos = this.skipComment(pos);
+          continue;
+        case 92: {
+          const n = text.charCodeAt(pos + 1);
+          if (n === 10) pos += 2;
+          else if (n === 13) pos += text.charCodeAt(pos + 2) === 10 ? 3 : 2;
+          else if (pos + 1 >= len) { this.fail('unexpected EOF while parsing', pos); return this.stop(); }
+          else { this.fail('unexpected character after line continuation character', pos); return this.stop(); }
+          continue;
+        }
+        case 34: case 39: {
+          const end = findStringEnd(text, pos, pos);
+          if (typeof end !== 'number') {
+            const line = this.lines.lineAt(end.at) + 1;
+            this.fail(`${end.message} (detected at line ${line})`, pos);
+            return this.stop();
+          }
+          pos = end;
+          last = c;
+          contentEnd = pos;
+          continue;
+        }
+        case 40: case 91: case 123:
+          (stack ??= []).push(pos);
+          last = c;
+          contentEnd = ++pos;
+          continue;
+        case 41: case 93: case 125: {
+          const open = stack === null ? undefined : stack.pop();
+          if (open === undefined) { this.fail(`unmatched '${CLOSE_NAME[c]}'`, pos); return this.stop(); }
+          const o = text.charCodeAt(open);
+          if (o !== MATCHING[c]) {
+            const openLine = this.lines.lineAt(open);
+            const where = openLine === this.lines.lineAt(pos) ? '' : ` on line ${openLine + 1}`;
+            this.fail(`closing parenthesis '${CLOSE_NAME[c]}' does not match opening parenthesis '${OPEN_NAME[o]}'${where}`, pos);
+            return this.stop();
+          }
+          last = c;
+          contentEnd = ++pos;
+          continue;
+        }
+        case 59:
+          if (semi && (stack === null || stack.length === 0)) {
+            this.sEnd = pos;
+            this.sContentEnd = contentEnd;
+            this.sLast = last;
+            return pos + 1;
+          }
+          last = c;
+          contentEnd = ++pos;
+          continue;
+        default:
+          last = c;
+          contentEnd = ++pos;
+      }
+    }
+    if (stack !== null && stack.length > 0) {
+      const open = stack[stack.length - 1];
+      this.fail(`'${OPEN_NAME[text.charCodeAt(open)]}' was never closed`, open);
+      return this.stop();
+    }
+    this.sEnd = len;
+    this.sContentEnd = contentEnd;
+    this.sLast = last;
+    return len;
+  }
+
+  private stop(): number {
+    this.sEnd = this.len;
+    this.sContentEnd = this.len;
+    this.sLast = 0;
+    return this.len;
+  }
+
+  private identEnd(pos: number): number {
+    const text = this.text;
+    while (pos < this.len && isIdentPart(text.charCodeAt(pos))) pos++;
+    return pos;
+  }
+
+  /** Spaces, tabs and backslash continuations (not newlines). */
+  private spaces(pos: number): number {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 9 || c === 12) pos++;
+      else if (c === 92 && text.charCodeAt(pos + 1) === 10) pos += 2;
+      else if (c === 92 && text.charCodeAt(pos + 1) === 13) pos += text.charCodeAt(pos + 2) === 10 ? 3 : 2;
+      else return pos;
+    }
+  }
+
+  /** A column-0 logical line: simple statements separated by `;`, or a compound statement. */
+  private moduleLine(pos: number): number {
+    const text = this.text;
+    this.keyword = '';
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      let next: number;
+      if (c === 39 || c === 34 || (isIdentStart(c) && stringPrefixLength(text, pos) > 0)) {
+        next = this.stringStatement(pos);
+      } else if (isIdentStart(c)) {
+        const nameEnd = this.identEnd(pos);
+        const name = text.slice(pos, nameEnd);
+        if (COMPOUND.has(name)) {
+          this.keyword = name;
+          if (name === 'def' || name === 'class') this.bindDefinition(nameEnd, name);
+          this.first = false;
+          return this.skip(nameEnd, false);
+        }
+        if (name === 'import' || name === 'from') next = this.importStatement(pos, nameEnd, name);
+        else if (SIMPLE_KEYWORDS.has(name)) next = this.skip(nameEnd, true);
+        else next = this.nameStatement(pos, name, nameEnd);
+      } else {
+        next = this.skip(pos, true);
+      }
+      this.first = false;
+      if (this.error !== null || this.sEnd >= this.len || text.charCodeAt(this.sEnd) !== 59) return next;
+      pos = this.spaces(next);
+      const n = text.charCodeAt(pos);
+      if (pos >= this.len || n === 10 || n === 13 || n === 35) return this.skip(pos, false);
+    }
+  }
+
+  private bindDefinition(pos: number, keyword: string): void {
+    const start = this.spaces(pos);
+    const end = this.identEnd(start);
+    if (end > start) this.bind(this.text.slice(start, end), unresolved(keyword === 'def' ? 'a function' : 'a class'), start, end);
+  }
+
+  private bind(name: string, value: PyValue, start: number, end: number): void {
+    this.env.set(name, value);
+    if (this.tracked.has(name)) this.assignments.set(name, { name, value, start, end });
+  }
+
+  private stringStatement(pos: number): number {
+    const next = this.skip(pos, true);
+    if (!this.first || this.error !== null) return next;
+    const value = this.reader.readTop(pos, this.sEnd);
+    if (value !== null && value.kind === 'str' && this.reader.ws() === -1) {
+      const lit = readString(this.text, pos);
+      const single = lit !== null && 'kind' in lit && lit.end === this.sContentEnd;
+      this.docstring = {
+        value: value.value,
+        contentStart: single ? lit.contentStart : pos,
+        contentEnd: single ? lit.contentEnd : this.sContentEnd,
+        single,
+      };
+    }
+    return next;
+  }
+
+  private nameStatement(start: number, name: string, nameEnd: number): number {
+    const text = this.text;
+    const p = this.spaces(nameEnd);
+    const c = text.charCodeAt(p);
+    const n = text.charCodeAt(p + 1);
+    if (c === 61 && n !== 61) return this.assignment(start, name, p + 1);
+    if (c === 58) {
+      const next = this.skip(p + 1, true);
+      if (this.error !== null) return next;
+      const eq = this.findAssign(p + 1, this.sEnd);
+      if (eq >= 0) this.assignment(start, name, eq + 1);
+      return next;
+    }
+    const next = this.skip(p, true);
+    if (this.error !== null) return next;
+    const augmented = (n === 61 && (c === 43 || c === 45 || c === 42 || c === 47 || c === 37 || c === 38 ||
+      c === 124 || c === 94 || c === 64)) ||
+      (text.charCodeAt(p + 2) === 61 && ((c === 42 && n === 42) || (c === 47 && n === 47) || (c === 60 && n === 60) || (c === 62 && n === 62)));
+    if (augmented) {
+      this.bind(name, unresolved('an augmented assignment', 'by an augmented assignment'), start, this.sContentEnd);
+    } else if (c === 44) {
+      const eq = this.findAssign(p, this.sEnd);
+      if (eq >= 0) {
+        // Unpacking: `a, b = ...` binds every name before the `=`.
+        const value = unresolved('an unpacking assignment', 'by an unpacking assignment');
+        this.bind(name, value, start, this.sContentEnd);
+        let q = p;
+        while (q < eq) {
+          const d = text.charCodeAt(q);
+          if (isIdentStart(d)) {
+            const e = this.identEnd(q);
+            this.bind(text.slice(q, e), value, start, this.sContentEnd);
+            q = e;
+          } else q++;
+        }
+      }
+    }
+    return next;
+  }
+
+  /** `name = value` (with `value` starting at `valueStart`), including chains `a = b = value`. */
+  private assignment(start: number, name: string, valueStart: number): number {
+    const next = this.skip(valueStart, true);
+    if (this.error !== null) return next;
+    const end = this.sEnd;
+    const contentEnd = this.sContentEnd;
+    const reader = this.reader;
+    const targets = [name];
+    let p = valueStart;
+    let value: PyValue | null;
+    for (;;) {
+      value = reader.readTop(p, end);
+      if (value === null) {
+        this.fail('invalid syntax', reader.errorAt >= 0 ? reader.errorAt : p);
+        return next;
+      }
+      if (reader.bareName !== null && reader.ws() === 61) {
+        targets.push(reader.bareName);
+        p = reader.pos + 1;
+        continue;
+      }
+      break;
+    }
+    if (value.kind !== 'unresolved' && reader.ws() !== -1) {
+      this.fail('invalid syntax', reader.pos);
+      return next;
+    }
+    for (const t of targets) this.bind(t, value, start, contentEnd);
+    return next;
+  }
+
+  /** Offset of a plain `=` at bracket depth 0 in [pos, end), or -1. */
+  private findAssign(pos: number, end: number): number {
+    const text = this.text;
+    let depth = 0;
+    while (pos < end) {
+      const c = text.charCodeAt(pos);
+      if (c === 39 || c === 34) {
+        const e = findStringEnd(text, pos, pos);
+        if (typeof e !== 'number') return -1;
+        pos = e;
+        continue;
+      }
+      if (c === 35) { pos = this.skipComment(pos); continue; }
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if (c === 41 || c === 93 || c === 125) depth--;
+      else if (c === 61 && depth === 0) {
+        const prev = text.charCodeAt(pos - 1);
+        if (text.charCodeAt(pos + 1) !== 61 && prev !== 61 && prev !== 33 && prev !== 60 && prev !== 62) return pos;
+        pos++;
+      }
+      pos++;
+    }
+    return -1;
+  }
+
+  private importStatement(start: number, pos: number, keyword: string): number {
+    const next = this.skip(pos, true);
+    if (this.error !== null) return next;
+    const text = this.text;
+    const end = this.sEnd;
+    // Names in order; ',' separates imported items. Dots are dropped: `import a.b` binds `a`.
+    let importing = keyword === 'import';
+    let item: string[] = [];
+    const flush = (): void => {
+      if (item.length === 0) return;
+      const asAt = item.indexOf('as');
+      const bound = asAt >= 0 ? item[asAt + 1] : item[0];
+      if (bound !== undefined) this.bind(bound, unresolved('an imported name', 'by an import'), start, this.sContentEnd);
+      item = [];
+    };
+    while (pos < end) {
+      const c = text.charCodeAt(pos);
+      if (isIdentStart(c)) {
+        const e = this.identEnd(pos);
+        const word = text.slice(pos, e);
+        pos = e;
+        if (!importing) {
+          if (word === 'import') importing = true;
+          continue;
+        }
+        item.push(word);
+      } else {
+        if (c === 44 && importing) flush();
+        else if (c === 35) { pos = this.skipComment(pos); continue; }
+        pos++;
+      }
+    }
+    flush();
+    return next;
+  }
+
+  /** A tracked name assigned inside a column-0 `if`/`try`/`for`/`with`/… block: not static. */
+  private blockAssignment(pos: number, block: string): void {
+    const text = this.text;
+    const nameEnd = this.identEnd(pos);
+    if (nameEnd === pos) return;
+    const name = text.slice(pos, nameEnd);
+    if (!this.tracked.has(name)) return;
+    const p = this.spaces(nameEnd);
+    const c = text.charCodeAt(p);
+    if ((c === 61 && text.charCodeAt(p + 1) !== 61) || c === 58) {
+      const value = unresolved(`an assignment inside an '${block}' block`, `inside an '${block}' block`);
+      this.bind(name, value, pos, this.sContentEnd);
+    }
+  }
+}
