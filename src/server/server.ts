@@ -1,2 +1,270 @@
-// Placeholder; the language server lands with its issue.
-export {};
+// The Alembic language server: connection wiring only. The workspace model lives in
+// workspace.ts/project.ts, diagnostics in diagnostics.ts, quick fixes in codeActions.ts,
+// navigation in navigation.ts. Runs under vscode-languageclient (IPC or stdio) and standalone:
+//   node dist/server.js --stdio
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DatabaseStateNotification,
+  ProjectsChangedNotification,
+  ProjectsRequest,
+  type DatabaseStateParams,
+  type ProjectsChangedParams,
+  type ProjectsResult,
+} from '../protocol/protocol';
+import { codeActions } from './codeActions';
+import { DiagnosticsPublisher } from './diagnostics';
+import { codeLenses, definition, documentLinks, hover, references } from './navigation';
+import { uriToPath } from './paths';
+import type { FolderInfo, Project } from './project';
+import { SettingsCache } from './settings';
+import { Workspace, type FileChange } from './workspace';
+import type { MigrationFile } from '../core/types';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+const log = (m: string): void => connection.console.info(m);
+const logError = (m: string): void => connection.console.error(m);
+
+let supportsConfiguration = false;
+let supportsDynamicWatch = false;
+let supportsDynamicConfiguration = false;
+let supportsFolderChanges = false;
+let initialFolders: FolderInfo[] = [];
+
+const settings = new SettingsCache(
+  (scopeUri) =>
+    supportsConfiguration
+      ? (connection.workspace.getConfiguration({ scopeUri, section: 'alembic' }) as Promise<unknown>)
+      : Promise.resolve(undefined),
+  logError,
+);
+
+/** Pending `alembic/projectsChanged` keys, sent together on the next tick. */
+const changedKeys = new Set<string>();
+let changedScheduled = false;
+
+const workspace = new Workspace({
+  settings: (folderUri) => settings.get(folderUri),
+  openText: (p) => openTextByPath(p),
+  publish: new DiagnosticsPublisher((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics })),
+  changed: (keys) => {
+    for (const k of keys) changedKeys.add(k);
+    if (changedScheduled) return;
+    changedScheduled = true;
+    setImmediate(() => {
+      changedScheduled = false;
+      const params: ProjectsChangedParams = { keys: [...changedKeys] };
+      changedKeys.clear();
+      void connection.sendNotification(ProjectsChangedNotification, params);
+    });
+  },
+  log,
+  error: logError,
+});
+
+/** Open documents by normalized path (clients may spell the same file URI differently). */
+const openByPath = new Map<string, string>();
+function openTextByPath(p: string): string | undefined {
+  const uri = openByPath.get(p);
+  return uri ? documents.get(uri)?.getText() : undefined;
+}
+
+function folderInfo(f: WorkspaceFolder): FolderInfo | null {
+  const p = uriToPath(f.uri);
+  return p ? { uri: f.uri, path: p, name: f.name || path.basename(p) } : null;
+}
+
+/** Runs a handler; any error becomes a log line and the fallback answer, never a dead server. */
+async function guard<T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    logError(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return fallback;
+  }
+}
+
+/** The project and parsed file behind a document URI, current with pending edits. */
+async function fileAt(uri: string): Promise<{ project: Project; file: MigrationFile } | null> {
+  const p = uriToPath(uri);
+  if (!p) return null;
+  const project = await workspace.projectOf(p);
+  const file = project?.files.get(p);
+  return project && file ? { project, file } : null;
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  supportsConfiguration = caps.workspace?.configuration === true;
+  supportsDynamicWatch = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  supportsDynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  supportsFolderChanges = caps.workspace?.workspaceFolders === true;
+  const folders: WorkspaceFolder[] =
+    params.workspaceFolders ??
+    (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'workspace') }] : []);
+  initialFolders = folders.map(folderInfo).filter((f): f is FolderInfo => f !== null);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      definitionProvider: true,
+      referencesProvider: true,
+      hoverProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'alembic-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  void guard('Initialization', undefined, async () => {
+    if (supportsDynamicWatch) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/alembic.ini' }, { globPattern: '**/pyproject.toml' }],
+      });
+    }
+    if (supportsDynamicConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'alembic' });
+    }
+    if (supportsFolderChanges) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const added = e.added.map(folderInfo).filter((f): f is FolderInfo => f !== null);
+        const removed = e.removed.map(folderInfo).filter((f): f is FolderInfo => f !== null);
+        void workspace.setFolders(added, removed);
+      });
+    }
+    await workspace.setFolders(initialFolders);
+  });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings.clear();
+  void workspace.rediscoverAll();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  const changes: FileChange[] = [];
+  for (const c of params.changes) {
+    const p = uriToPath(c.uri);
+    if (!p) continue;
+    const kind = c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+    changes.push({ path: p, kind });
+  }
+  if (changes.length) workspace.filesChanged(changes);
+});
+
+documents.onDidChangeContent((e) => {
+  const p = uriToPath(e.document.uri);
+  if (!p) return;
+  openByPath.set(p, e.document.uri);
+  workspace.documentChanged(p);
+});
+
+documents.onDidClose((e) => {
+  const p = uriToPath(e.document.uri);
+  if (!p) return;
+  openByPath.delete(p);
+  workspace.documentClosed(p);
+});
+
+connection.onCodeAction((params) =>
+  guard('Code actions', [], async () => {
+    if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) {
+      return [];
+    }
+    const at = await fileAt(params.textDocument.uri);
+    if (!at) return [];
+    return codeActions({
+      project: at.project,
+      file: at.file,
+      uri: params.textDocument.uri,
+      diagnostics: params.context.diagnostics,
+      current: workspace.diagnosticsOf(at.file.path),
+      textOf: async (p) => {
+        const open = openTextByPath(p);
+        if (open !== undefined) return open;
+        try {
+          return await fs.readFile(p, 'utf8');
+        } catch {
+          return null;
+        }
+      },
+    });
+  }),
+);
+
+connection.onDefinition((params) =>
+  guard('Go to definition', null, async () => {
+    const at = await fileAt(params.textDocument.uri);
+    return at ? definition(at.project, at.file, params.position) : null;
+  }),
+);
+
+connection.onReferences((params) =>
+  guard('Find references', [], async () => {
+    const at = await fileAt(params.textDocument.uri);
+    return at ? references(at.project, at.file, params.position, params.context.includeDeclaration) : [];
+  }),
+);
+
+connection.onHover((params) =>
+  guard('Hover', null, async () => {
+    const at = await fileAt(params.textDocument.uri);
+    return at ? hover(at.project, at.file, params.position) : null;
+  }),
+);
+
+connection.onDocumentLinks((params) =>
+  guard('Document links', [], async () => {
+    const at = await fileAt(params.textDocument.uri);
+    return at ? documentLinks(at.project, at.file) : [];
+  }),
+);
+
+connection.onCodeLens((params) =>
+  guard('Code lenses', [], async () => {
+    const at = await fileAt(params.textDocument.uri);
+    return at ? codeLenses(at.project, at.file) : [];
+  }),
+);
+
+connection.onRequest(ProjectsRequest, (): Promise<ProjectsResult> => guard('Projects', [], () => workspace.snapshots()));
+
+connection.onNotification(DatabaseStateNotification, (params: unknown) => {
+  if (isDatabaseState(params)) workspace.setDatabaseState(params);
+  else logError('Ignored a malformed alembic/databaseState notification');
+});
+
+function isDatabaseState(v: unknown): v is DatabaseStateParams {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  if (typeof o.key !== 'string') return false;
+  if (o.note !== null && o.note !== undefined && typeof o.note !== 'string') return false;
+  if (o.states === null || o.states === undefined) return true;
+  if (typeof o.states !== 'object') return false;
+  return Object.values(o.states as Record<string, unknown>).every((s) => s === 'current' || s === 'applied' || s === 'pending');
+}
+
+process.on('uncaughtException', (e) => logError(`Unexpected error: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => logError(`Unexpected rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,174 @@
+// Quick fixes for the core's diagnostics: merge heads (a client command), replace a broken link
+// with the closest existing revision, give a duplicated revision a fresh id.
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic as LspDiagnostic,
+  type TextEdit,
+} from 'vscode-languageserver/node';
+import type { DiagnosticData, MigrationFile } from '../core/types';
+import { MergeHeadsCommand } from '../protocol/protocol';
+import { SOURCE, asDiagnosticData } from './diagnostics';
+import { pathToUri } from './paths';
+import type { Project } from './project';
+
+/** Levenshtein distance (ids are short). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+const MAX_CLOSEST = 5;
+
+/**
+ * Replacement candidates for a missing id: the closest ids (longest common prefix, then
+ * smallest edit distance), then the current heads. Never the referencing revision itself nor
+ * anything above it (that would make a cycle).
+ */
+export function replacementCandidates(project: Project, missing: string, referencedFrom: string): string[] {
+  const g = project.graph;
+  const excluded = g.descendants([referencedFrom], { dependencies: true });
+  excluded.add(referencedFrom);
+  const scored: Array<{ id: string; prefix: number; distance: number }> = [];
+  const limit = Math.max(3, Math.ceil(missing.length / 2));
+  for (const id of g.revisions.keys()) {
+    if (excluded.has(id)) continue;
+    const prefix = commonPrefix(id, missing);
+    const distance = editDistance(id, missing);
+    if (prefix >= 4 || distance <= limit) scored.push({ id, prefix, distance });
+  }
+  scored.sort((a, b) => b.prefix - a.prefix || a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const out = scored.slice(0, MAX_CLOSEST).map((s) => s.id);
+  for (const h of g.heads) if (!excluded.has(h) && !out.includes(h) && g.revisions.has(h)) out.push(h);
+  return out;
+}
+
+/** alembic's id: the last 12 hex digits of a uuid4; here 6 random bytes, never an id in use. */
+export function freshRevisionId(taken: (id: string) => boolean): string {
+  for (;;) {
+    const id = randomBytes(6).toString('hex');
+    if (!taken(id)) return id;
+  }
+}
+
+/** Of files sharing an id: the newer one (later Create Date, else the later path). */
+export function newerFile(files: readonly MigrationFile[]): MigrationFile {
+  return files.reduce((a, b) => {
+    if (a.createDate && b.createDate && a.createDate !== b.createDate) return b.createDate > a.createDate ? b : a;
+    return b.path > a.path ? b : a;
+  });
+}
+
+/** Where `Revision ID: <id>` sits in the docstring of `text` (0-based), if present. */
+export function docstringIdRange(text: string, id: string): TextEdit['range'] | null {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < Math.min(lines.length, 60); i++) {
+    const m = /^(\s*Revision ID:\s*)(\S+)/.exec(lines[i]);
+    if (m && m[2] === id) return { start: { line: i, character: m[1].length }, end: { line: i, character: m[1].length + id.length } };
+  }
+  return null;
+}
+
+export interface CodeActionInput {
+  project: Project;
+  file: MigrationFile;
+  uri: string;
+  /** Diagnostics of the request's context. */
+  diagnostics: LspDiagnostic[];
+  /** Our current diagnostics for the file (with `data`), to recover data a client dropped. */
+  current: LspDiagnostic[];
+  /** Text of a file (open buffer or disk), for the docstring edit of a duplicate. */
+  textOf: (p: string) => Promise<string | null>;
+}
+
+function sameRange(a: LspDiagnostic, b: LspDiagnostic): boolean {
+  return (
+    a.range.start.line === b.range.start.line &&
+    a.range.start.character === b.range.start.character &&
+    a.range.end.line === b.range.end.line &&
+    a.range.end.character === b.range.end.character
+  );
+}
+
+export async function codeActions(input: CodeActionInput): Promise<CodeAction[]> {
+  const out: CodeAction[] = [];
+  for (const diag of input.diagnostics) {
+    if (diag.source !== SOURCE) continue;
+    const ours = input.current.find((c) => c.code === diag.code && sameRange(c, diag));
+    const data = asDiagnosticData(ours?.data) ?? asDiagnosticData(diag.data);
+    if (!data) continue;
+    out.push(...(await actionsFor(input, diag, data)));
+  }
+  return out;
+}
+
+async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: DiagnosticData): Promise<CodeAction[]> {
+  const { project, file, uri } = input;
+  const g = project.graph;
+  switch (data.kind) {
+    case 'heads': {
+      if (diag.code !== 'multiple-heads' || data.heads.length < 2) return [];
+      return [
+        {
+          title: `Merge heads ${data.heads.join(', ')}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diag],
+          isPreferred: true,
+          command: { title: `Merge heads ${data.heads.join(', ')}`, command: MergeHeadsCommand, arguments: [project.key, data.heads] },
+        },
+      ];
+    }
+    case 'missing-ref': {
+      const kinds = data.field === 'down_revision' ? ['down_revision', 'revises'] : ['depends_on'];
+      const ranges = file.idRefs.filter((r) => r.id === data.missing && kinds.includes(r.kind)).map((r) => r.range);
+      if (ranges.length === 0) return [];
+      return replacementCandidates(project, data.missing, data.referencedFrom).map((id, i): CodeAction => {
+        const message = g.get(id)?.file.message;
+        return {
+          title: `Replace with '${id}'${message ? ` (${message})` : ''}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diag],
+          isPreferred: i === 0 && (id.startsWith(data.missing) || data.missing.startsWith(id)),
+          edit: { changes: { [uri]: ranges.map((range) => ({ range, newText: id })) } },
+        };
+      });
+    }
+    case 'duplicate': {
+      const files = [file, ...data.otherPaths.map((p) => project.files.get(p)).filter((f): f is MigrationFile => !!f)];
+      const newer = newerFile(files);
+      const ranges = newer.idRefs.filter((r) => r.kind === 'revision' && r.id === data.revision).map((r) => r.range);
+      const text = await input.textOf(newer.path);
+      const doc = text ? docstringIdRange(text, data.revision) : null;
+      if (doc && !ranges.some((r) => r.start.line === doc.start.line)) ranges.push(doc);
+      if (ranges.length === 0) return [];
+      const fresh = freshRevisionId((id) => g.revisions.has(id) || g.labels.has(id));
+      return [
+        {
+          title: `Generate a new revision id for ${path.basename(newer.path)}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diag],
+          edit: { changes: { [pathToUri(newer.path)]: ranges.map((range) => ({ range, newText: fresh })) } },
+        },
+      ];
+    }
+    case 'cycle':
+      return [];
+  }
+}

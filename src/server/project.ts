@@ -1,0 +1,171 @@
+// One Alembic project as the server holds it: its config, the in-memory map of revision files
+// (disk text, or the open editor's text), the graph built from that map, and the LSP
+// diagnostics per file. An edit replaces one entry of the map and rebuilds the graph from the
+// map: nothing is rescanned.
+import * as path from 'node:path';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import type { ConfigProblem, ProjectConfig } from '../core/config';
+import { RevisionGraph } from '../core/graph';
+import { isRevisionFileName } from '../core/migration';
+import type { MigrationFile, Revision } from '../core/types';
+import type { DatabaseStateParams, ProjectSnapshot, RevisionInfo } from '../protocol/protocol';
+import { redactUrl } from '../core/config';
+import { configProblemToLsp, toLspDiagnostic } from './diagnostics';
+import { isInside, isSameOrInside } from './paths';
+
+export interface FolderInfo {
+  uri: string;
+  path: string;
+  name: string;
+}
+
+/** The key the protocol promises: the config file, or the first versions folder. */
+export function projectKey(config: ProjectConfig): string {
+  return config.configPath ?? config.versionLocations[0] ?? config.rootDir;
+}
+
+export class Project {
+  readonly key: string;
+  readonly name: string;
+  readonly files = new Map<string, MigrationFile>();
+  graph: RevisionGraph = RevisionGraph.build([]);
+  /** Config problems plus scan problems (missing folder, unreadable file…). */
+  problems: ConfigProblem[] = [];
+  /** LSP diagnostics per absolute path, as of the last rebuild. */
+  diagnostics = new Map<string, LspDiagnostic[]>();
+  database: DatabaseStateParams | null = null;
+
+  constructor(
+    readonly config: ProjectConfig,
+    readonly folder: FolderInfo,
+  ) {
+    this.key = projectKey(config);
+    this.name = projectName(config, folder);
+  }
+
+  /** True when `p` would be a revision file of this project (by location and name, not content). */
+  owns(p: string): boolean {
+    if (!isRevisionFileName(path.basename(p))) return false;
+    const dir = path.dirname(p);
+    for (const loc of this.config.versionLocations) {
+      if (dir === loc) return true;
+      if (this.config.recursiveVersionLocations && isInside(loc, dir)) return true;
+    }
+    return false;
+  }
+
+  /** True when deleting `p` removes a versions folder (or one of its parents). */
+  losesVersionLocation(p: string): boolean {
+    return this.config.versionLocations.some((loc) => isSameOrInside(p, loc));
+  }
+
+  /** Replaces one file; returns false when nothing changed (no rebuild needed). */
+  setFile(file: MigrationFile): boolean {
+    const before = this.files.get(file.path);
+    if (before && JSON.stringify(before) === JSON.stringify(file)) return false;
+    this.files.set(file.path, file);
+    return true;
+  }
+
+  /** Removes `p` and every file below it (a deleted folder); returns whether any was held. */
+  deletePath(p: string): boolean {
+    let changed = this.files.delete(p);
+    for (const key of [...this.files.keys()]) {
+      if (isInside(p, key)) {
+        this.files.delete(key);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Rebuilds the graph and the per-file diagnostics from the file map; returns every path whose
+   * diagnostics may have changed (old ∪ new).
+   */
+  rebuild(): Set<string> {
+    this.graph = RevisionGraph.build([...this.files.values()]);
+    const next = new Map<string, LspDiagnostic[]>();
+    const add = (p: string, d: LspDiagnostic): void => {
+      const list = next.get(p);
+      if (list) list.push(d);
+      else next.set(p, [d]);
+    };
+    for (const d of this.graph.diagnostics) add(d.path, toLspDiagnostic(d));
+    for (const p of this.problems) {
+      const target = problemTarget(p, this.config);
+      if (target) add(target, configProblemToLsp(p));
+    }
+    const affected = new Set<string>([...this.diagnostics.keys(), ...next.keys()]);
+    this.diagnostics = next;
+    return affected;
+  }
+
+  /** Paths that had diagnostics; used when the project goes away. */
+  clear(): Set<string> {
+    const affected = new Set(this.diagnostics.keys());
+    this.diagnostics = new Map();
+    return affected;
+  }
+
+  revisionLine(rev: Revision): number {
+    const ref = rev.file.idRefs.find((r) => r.kind === 'revision');
+    return ref?.range.start.line ?? rev.file.assignments.revision?.start.line ?? 0;
+  }
+
+  snapshot(): ProjectSnapshot {
+    const g = this.graph;
+    const revisions: RevisionInfo[] = [];
+    for (const id of g.newestFirst()) {
+      const rev = g.get(id);
+      if (!rev) continue;
+      revisions.push({
+        id: rev.id,
+        path: rev.file.path,
+        line: this.revisionLine(rev),
+        downRevisions: [...rev.downRevisions],
+        dependsOn: [...rev.dependsOn],
+        branchLabels: [...rev.branchLabels],
+        effectiveBranchLabels: [...g.effectiveBranchLabels(rev.id)],
+        children: [...rev.children],
+        message: rev.file.message,
+        createDate: rev.file.createDate,
+      });
+    }
+    return {
+      key: this.key,
+      name: this.name,
+      cwd: this.config.rootDir,
+      configPath: this.config.configPath,
+      section: this.config.section,
+      versionLocations: [...this.config.versionLocations],
+      sqlalchemyUrlRedacted: this.config.sqlalchemyUrl ? redactUrl(this.config.sqlalchemyUrl) : null,
+      revisions,
+      heads: [...g.heads],
+      bases: [...g.bases],
+      mergePoints: [...g.mergePoints],
+      branchPoints: [...g.branchPoints],
+      diagnostics: [...g.diagnostics],
+    };
+  }
+}
+
+/** `app/alembic.ini`, `app/alembic.ini [other]`, `app/db/versions` (explicit folders). */
+function projectName(config: ProjectConfig, folder: FolderInfo): string {
+  const rel = (p: string): string => {
+    const r = path.relative(folder.path, p);
+    return r === '' ? folder.name : r.startsWith('..') || path.isAbsolute(r) ? p : `${folder.name}/${r.split(path.sep).join('/')}`;
+  };
+  if (config.configPath) {
+    const base = rel(config.configPath);
+    return config.section && config.section !== 'alembic' ? `${base} [${config.section}]` : base;
+  }
+  return config.versionLocations.length > 0 ? config.versionLocations.map(rel).join(', ') : folder.name;
+}
+
+/** Which file shows a configuration problem: its own path when that is a file we can point at. */
+function problemTarget(p: ConfigProblem, config: ProjectConfig): string | null {
+  const own = p.path;
+  if (own && /\.(py|ini|toml|cfg)$/i.test(own)) return own;
+  return config.configPath ?? config.pyprojectPath ?? null;
+}

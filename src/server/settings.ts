@@ -1,0 +1,58 @@
+// Per-workspace-folder settings (section `alembic`), asked of the client with
+// `workspace/configuration` and cached as promises; the cache is emptied on
+// `workspace/didChangeConfiguration`. Never kept in globals.
+import type { ServerSettings } from '../protocol/protocol';
+
+export const defaultSettings: ServerSettings = {
+  configFile: null,
+  section: 'alembic',
+  versionLocations: [],
+  recursiveVersionLocations: false,
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Turns whatever the client answered into settings; unknown or mistyped keys fall back to defaults. */
+export function toSettings(raw: unknown): ServerSettings {
+  if (!isRecord(raw)) return { ...defaultSettings, versionLocations: [] };
+  const configFile = typeof raw.configFile === 'string' && raw.configFile.trim() !== '' ? raw.configFile.trim() : null;
+  const section = typeof raw.section === 'string' && raw.section.trim() !== '' ? raw.section.trim() : 'alembic';
+  const versionLocations = Array.isArray(raw.versionLocations)
+    ? raw.versionLocations.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim())
+    : [];
+  const recursiveVersionLocations = raw.recursiveVersionLocations === true;
+  return { configFile, section, versionLocations, recursiveVersionLocations };
+}
+
+export type SettingsFetcher = (scopeUri: string) => Promise<unknown>;
+
+export class SettingsCache {
+  private readonly cache = new Map<string, Promise<ServerSettings>>();
+
+  /** `fetch` is null when the client cannot answer `workspace/configuration`: defaults apply. */
+  constructor(
+    private readonly fetch: SettingsFetcher | null,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  get(folderUri: string): Promise<ServerSettings> {
+    let p = this.cache.get(folderUri);
+    if (!p) {
+      const fetch = this.fetch;
+      p = fetch
+        ? fetch(folderUri).then(toSettings, (e: unknown) => {
+            this.log(`Could not read the alembic settings for ${folderUri}: ${e instanceof Error ? e.message : String(e)}`);
+            return toSettings(undefined);
+          })
+        : Promise.resolve(toSettings(undefined));
+      this.cache.set(folderUri, p);
+    }
+    return p;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}

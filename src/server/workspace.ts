@@ -1,0 +1,377 @@
+// The workspace model: every Alembic project in every workspace folder, kept current from disk
+// events and from unsaved editor buffers. All mutations run one at a time on a queue, so a slow
+// disk read never interleaves with a rebuild. Edits are debounced and re-read only the edited file.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import type { ProjectConfig } from '../core/config';
+import { readMigration } from '../core/migration';
+import type { MigrationFile } from '../core/types';
+import { discoverProjects } from '../io/discover';
+import { readMigrationFile, scanProject } from '../io/scan';
+import type { DatabaseStateParams, ProjectSnapshot, ServerSettings } from '../protocol/protocol';
+import { DiagnosticsPublisher } from './diagnostics';
+import { isSameOrInside } from './paths';
+import { Project, projectKey, type FolderInfo } from './project';
+
+export interface WorkspaceHost {
+  /** Settings of a workspace folder (cached by the caller). */
+  settings(folderUri: string): Promise<ServerSettings>;
+  /** The open editor's text of `path`, or undefined when it is not open. */
+  openText(path: string): string | undefined;
+  publish: DiagnosticsPublisher;
+  /** Keys of projects whose graph changed (for `alembic/projectsChanged`). */
+  changed(keys: string[]): void;
+  log(message: string): void;
+  error(message: string): void;
+}
+
+export type FileChange = { path: string; kind: 'created' | 'changed' | 'deleted' };
+
+const EDIT_DEBOUNCE_MS = 150;
+const DISK_DEBOUNCE_MS = 50;
+const CONFIG_NAMES = new Set(['alembic.ini', 'pyproject.toml']);
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class Workspace {
+  private readonly folders = new Map<string, FolderInfo>();
+  private readonly projects = new Map<string, Project>();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly pendingEdits = new Set<string>();
+  private editTimer: NodeJS.Timeout | null = null;
+  private readonly pendingDisk: FileChange[] = [];
+  private diskTimer: NodeJS.Timeout | null = null;
+  private readonly databaseStates = new Map<string, DatabaseStateParams>();
+
+  constructor(private readonly host: WorkspaceHost) {}
+
+  /** Runs `op` after every earlier mutation; errors are logged, never thrown to the caller. */
+  private run(label: string, op: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(op).catch((e: unknown) => {
+      this.host.error(`${label} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    });
+    this.queue = next;
+    return next;
+  }
+
+  /** Resolves once every queued and debounced change is applied. */
+  async settled(): Promise<void> {
+    this.flushTimers();
+    await this.queue;
+  }
+
+  private flushTimers(): void {
+    if (this.editTimer) {
+      clearTimeout(this.editTimer);
+      this.editTimer = null;
+      void this.applyEdits();
+    }
+    if (this.diskTimer) {
+      clearTimeout(this.diskTimer);
+      this.diskTimer = null;
+      void this.applyDisk();
+    }
+  }
+
+  // ── folders and discovery ────────────────────────────────────────────────────────────────
+
+  setFolders(added: FolderInfo[], removed: FolderInfo[] = []): Promise<void> {
+    return this.run('Updating workspace folders', async () => {
+      for (const f of removed) {
+        this.folders.delete(f.uri);
+        const affected = new Set<string>();
+        const keys: string[] = [];
+        for (const [key, project] of this.projects) {
+          if (project.folder.uri !== f.uri) continue;
+          for (const p of project.clear()) affected.add(p);
+          this.projects.delete(key);
+          keys.push(key);
+        }
+        this.publish(affected);
+        if (keys.length) this.host.changed(keys);
+      }
+      for (const f of added) this.folders.set(f.uri, f);
+      for (const f of added) await this.reconcileFolder(f);
+    });
+  }
+
+  /** Re-reads settings and rediscovers every folder (settings changed). */
+  rediscoverAll(): Promise<void> {
+    return this.run('Rediscovering projects', async () => {
+      for (const f of this.folders.values()) await this.reconcileFolder(f);
+    });
+  }
+
+  /**
+   * Discovers the projects of one folder and reconciles them with what is held: a project whose
+   * config is unchanged is kept as is; a new or changed one is scanned; a vanished one is cleared.
+   */
+  private async reconcileFolder(folder: FolderInfo): Promise<void> {
+    const settings = await this.host.settings(folder.uri);
+    let configs: ProjectConfig[] = [];
+    try {
+      configs = await discoverProjects(folder.path, {
+        configFile: settings.configFile ? path.resolve(folder.path, settings.configFile) : undefined,
+        section: settings.section,
+        versionLocations: settings.versionLocations.length
+          ? settings.versionLocations.map((v) => path.resolve(folder.path, v))
+          : undefined,
+        recursive: settings.recursiveVersionLocations,
+      });
+    } catch (e) {
+      this.host.error(`Could not look for Alembic projects in ${folder.path}: ${message(e)}`);
+    }
+    const affected = new Set<string>();
+    const changedKeys: string[] = [];
+    const seen = new Set<string>();
+    for (const config of configs) {
+      const key = projectKey(config);
+      const existing = this.projects.get(key);
+      if (existing && existing.folder.uri !== folder.uri && this.folders.has(existing.folder.uri)) {
+        continue; // nested workspace folders: the project is already held by another folder
+      }
+      seen.add(key);
+      if (existing && JSON.stringify(existing.config) === JSON.stringify(config)) continue;
+      if (existing) for (const p of existing.clear()) affected.add(p);
+      const project = new Project(config, folder);
+      await this.scan(project);
+      this.projects.set(key, project);
+      const db = this.databaseStates.get(key);
+      if (db) project.database = db;
+      for (const p of project.rebuild()) affected.add(p);
+      changedKeys.push(key);
+      this.host.log(
+        `Project ${project.name}: ${project.files.size} revision file(s), ${project.graph.heads.length} head(s), ` +
+          `${project.graph.diagnostics.length} diagnostic(s)`,
+      );
+    }
+    for (const [key, project] of this.projects) {
+      if (project.folder.uri === folder.uri && !seen.has(key)) {
+        for (const p of project.clear()) affected.add(p);
+        this.projects.delete(key);
+        changedKeys.push(key);
+        this.host.log(`Project ${project.name} is gone`);
+      }
+    }
+    this.publish(affected);
+    if (changedKeys.length) this.host.changed(changedKeys);
+  }
+
+  private async scan(project: Project): Promise<void> {
+    project.files.clear();
+    try {
+      const result = await scanProject(project.config);
+      for (const f of result.files) project.files.set(f.path, f);
+      project.problems = result.problems; // the config's own problems first, then the scan's
+    } catch (e) {
+      project.problems = [...project.config.problems];
+      this.host.error(`Could not scan ${project.name}: ${message(e)}`);
+    }
+    for (const p of project.problems) {
+      this.host.log(`${project.name}: ${p.severity}: ${p.message}${p.path ? ` (${p.path})` : ''}`);
+    }
+    // Open editors win over the disk.
+    for (const p of [...project.files.keys()]) {
+      const text = this.host.openText(p);
+      if (text !== undefined) {
+        const parsed = this.parse(text, p);
+        if (parsed) project.files.set(p, parsed);
+      }
+    }
+  }
+
+  private parse(text: string, p: string): MigrationFile | null {
+    try {
+      return readMigration(text, p);
+    } catch (e) {
+      this.host.error(`Could not read ${p}: ${message(e)}`);
+      return null;
+    }
+  }
+
+  // ── editor buffers ──────────────────────────────────────────────────────────────────────
+
+  /** An open document's text changed (or it was opened): re-read it after a short pause. */
+  documentChanged(p: string): void {
+    if (!this.ownersOf(p).length) return;
+    this.pendingEdits.add(p);
+    if (this.editTimer) clearTimeout(this.editTimer);
+    this.editTimer = setTimeout(() => {
+      this.editTimer = null;
+      void this.applyEdits();
+    }, EDIT_DEBOUNCE_MS);
+  }
+
+  /** A document was closed: the disk is the truth again. */
+  documentClosed(p: string): void {
+    if (!this.ownersOf(p).length) return;
+    this.pendingEdits.add(p);
+    if (!this.editTimer) {
+      this.editTimer = setTimeout(() => {
+        this.editTimer = null;
+        void this.applyEdits();
+      }, EDIT_DEBOUNCE_MS);
+    }
+  }
+
+  private applyEdits(): Promise<void> {
+    return this.run('Applying edits', async () => {
+      const paths = [...this.pendingEdits];
+      this.pendingEdits.clear();
+      const dirty = new Set<Project>();
+      for (const p of paths) {
+        const owners = this.ownersOf(p);
+        if (!owners.length) continue;
+        const text = this.host.openText(p);
+        const file = text !== undefined ? this.parse(text, p) : await this.readDisk(p);
+        for (const project of owners) {
+          if (file === 'gone') {
+            if (project.deletePath(p)) dirty.add(project);
+          } else if (file && project.setFile(file)) dirty.add(project);
+        }
+      }
+      this.rebuild(dirty);
+    });
+  }
+
+  /** Reads a file from disk; 'gone' when it no longer exists. */
+  private async readDisk(p: string): Promise<MigrationFile | 'gone' | null> {
+    try {
+      await fs.stat(p);
+    } catch {
+      return 'gone';
+    }
+    try {
+      return await readMigrationFile(p);
+    } catch (e) {
+      this.host.error(`Could not read ${p}: ${message(e)}`);
+      return null;
+    }
+  }
+
+  // ── disk events ──────────────────────────────────────────────────────────────────────────
+
+  filesChanged(changes: FileChange[]): void {
+    this.pendingDisk.push(...changes);
+    if (this.diskTimer) clearTimeout(this.diskTimer);
+    this.diskTimer = setTimeout(() => {
+      this.diskTimer = null;
+      void this.applyDisk();
+    }, DISK_DEBOUNCE_MS);
+  }
+
+  private applyDisk(): Promise<void> {
+    return this.run('Applying file changes', async () => {
+      const changes = this.pendingDisk.splice(0);
+      const dirty = new Set<Project>();
+      const rescan = new Set<Project>();
+      const foldersToReconcile = new Set<FolderInfo>();
+      for (const change of changes) {
+        const p = change.path;
+        if (this.isConfigPath(p)) {
+          const folder = this.folderOf(p);
+          if (folder) foldersToReconcile.add(folder);
+          continue;
+        }
+        if (change.kind === 'deleted') {
+          for (const project of this.projects.values()) {
+            if (project.losesVersionLocation(p)) rescan.add(project);
+            else if (project.deletePath(p)) dirty.add(project);
+          }
+          continue;
+        }
+        const owners = this.ownersOf(p);
+        if (!owners.length) continue;
+        if (this.host.openText(p) !== undefined) continue; // the open buffer wins
+        const file = await this.readDisk(p);
+        for (const project of owners) {
+          if (file === 'gone') {
+            if (project.deletePath(p)) dirty.add(project);
+          } else if (file && project.setFile(file)) dirty.add(project);
+        }
+      }
+      for (const project of rescan) {
+        await this.scan(project);
+        dirty.add(project);
+      }
+      this.rebuild(dirty);
+      for (const folder of foldersToReconcile) await this.reconcileFolder(folder);
+    });
+  }
+
+  private isConfigPath(p: string): boolean {
+    if (CONFIG_NAMES.has(path.basename(p))) return true;
+    for (const project of this.projects.values()) {
+      if (project.config.configPath === p || project.config.pyprojectPath === p) return true;
+    }
+    return false;
+  }
+
+  private folderOf(p: string): FolderInfo | null {
+    let best: FolderInfo | null = null;
+    for (const f of this.folders.values()) {
+      if (isSameOrInside(f.path, p) && (!best || f.path.length > best.path.length)) best = f;
+    }
+    return best;
+  }
+
+  // ── rebuild and publish ─────────────────────────────────────────────────────────────────
+
+  private rebuild(dirty: Set<Project>): void {
+    if (dirty.size === 0) return;
+    const affected = new Set<string>();
+    for (const project of dirty) {
+      if (this.projects.get(project.key) !== project) continue;
+      for (const p of project.rebuild()) affected.add(p);
+    }
+    this.publish(affected);
+    this.host.changed([...dirty].map((p) => p.key));
+  }
+
+  private publish(paths: Set<string>): void {
+    this.host.publish.update(paths, (p) => this.diagnosticsOf(p));
+  }
+
+  diagnosticsOf(p: string): LspDiagnostic[] {
+    const out: LspDiagnostic[] = [];
+    for (const project of this.projects.values()) {
+      const list = project.diagnostics.get(p);
+      if (list) out.push(...list);
+    }
+    return out;
+  }
+
+  // ── queries ─────────────────────────────────────────────────────────────────────────────
+
+  /** Projects whose versions folders hold `p` (normally one). */
+  ownersOf(p: string): Project[] {
+    const out: Project[] = [];
+    for (const project of this.projects.values()) if (project.owns(p)) out.push(project);
+    return out;
+  }
+
+  /** The project that holds `p` as a revision file right now, after pending edits are applied. */
+  async projectOf(p: string): Promise<Project | null> {
+    await this.settled();
+    for (const project of this.projects.values()) if (project.files.has(p)) return project;
+    return null;
+  }
+
+  getProject(key: string): Project | undefined {
+    return this.projects.get(key);
+  }
+
+  async snapshots(): Promise<ProjectSnapshot[]> {
+    await this.settled();
+    return [...this.projects.values()].map((p) => p.snapshot());
+  }
+
+  setDatabaseState(params: DatabaseStateParams): void {
+    this.databaseStates.set(params.key, params);
+    const project = this.projects.get(params.key);
+    if (project) project.database = params;
+  }
+}
