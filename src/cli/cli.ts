@@ -1,2 +1,183 @@
-// Placeholder; the CLI lands with the core engine.
-export {};
+// `alembic-migrations` — the CLI over the core: graph, check, status.
+// argv in; stdout, stderr and an exit code out. Exit codes: 0 ok, 1 the check failed (error
+// diagnostics, or pending revisions with --fail-if-pending), 2 usage or environment error (bad
+// arguments, missing folder, unreadable config, database unreachable). Never a stack trace.
+import { flag, formatOptions, parseArgs, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
+import { checkLines, countSummary, diagnosticsJson, graphJson, historyLines, problemJson, sortDiagnostics, type DiagnosticJson } from './format';
+import { CliError, loadProject, type LoadedProject } from './project';
+import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
+import { runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
+
+declare const CLI_VERSION: string | undefined;
+
+const GRAPH_OPTIONS: OptionSpec[] = [
+  ...PROJECT_OPTIONS,
+  { name: 'json', kind: 'flag', help: 'print the graph as JSON' },
+  HELP_OPTION,
+];
+const CHECK_OPTIONS: OptionSpec[] = [
+  ...PROJECT_OPTIONS,
+  { name: 'format', kind: 'value', meta: 'text|json', choices: ['text', 'json'], help: 'output format (default: text)' },
+  HELP_OPTION,
+];
+
+const USAGE = 'usage: alembic-migrations <graph|check|status> [options] [PATH]';
+
+const MAIN_HELP = `${USAGE}
+
+Reads an Alembic project's migrations without running Python and reports the revision graph,
+its problems and the database state.
+
+commands:
+  graph    the revision graph: history view (newest first), or --json
+  check    diagnostics as path:line: severity code: message; exit 1 on any error
+  status   which revisions the database has applied (reads the version table; PostgreSQL)
+
+PATH is the folder to work in (default: the current folder). Without --config or --versions the
+Alembic project in it is discovered (alembic.ini, pyproject.toml with [tool.alembic]); when
+there are several, choose one with --config.
+
+options:
+  -h, --help       show help (also: alembic-migrations <command> --help)
+  -V, --version    show the version
+
+exit status: 0 ok, 1 check failed, 2 usage or environment error.`;
+
+const GRAPH_HELP = `usage: alembic-migrations graph [options] [PATH]
+
+Prints the revision history like \`alembic history\` (newest first):
+  <parents> [(<depends_on>)] -> <rev> [(labels)] [(head)] [(branchpoint)] [(mergepoint)], <message>
+With --json: {"revisions": [{"id", "path", "line", "downRevisions", "branchLabels", "dependsOn",
+"message"}], "heads", "bases", "mergePoints", "branchPoints", "diagnostics": [{"code", "severity",
+"message", "path", "line"}]}. Ids are sorted; paths are relative to PATH with / separators; lines
+are 1-based (the line of \`revision = …\`, or of the problem).
+
+options:
+${formatOptions(GRAPH_OPTIONS)}`;
+
+const CHECK_HELP = `usage: alembic-migrations check [options] [PATH]
+
+Prints every diagnostic as \`path:line: severity code: message\` (lines 1-based, paths relative
+to PATH) and a summary line on stderr. Exits 1 when any diagnostic is an error, else 0.
+With --format json: {"diagnostics": [{"code", "severity", "message", "path", "line"}]}.
+Codes: multiple-heads, labelled-heads, missing-down-revision, missing-depends-on,
+duplicate-revision, cycle, invalid-revision-id, branch-label-conflict, missing-revision-variable,
+parse-error, unresolved-value, and config (a problem in the configuration or the folder scan).
+
+options:
+${formatOptions(CHECK_OPTIONS)}`;
+
+function version(): string {
+  return typeof CLI_VERSION === 'string' ? CLI_VERSION : '0.1.0';
+}
+
+/** Graph diagnostics plus configuration/scan problems (code `config`), display-ready and sorted. */
+export function allDiagnostics(project: LoadedProject): DiagnosticJson[] {
+  return sortDiagnostics([
+    ...project.problems.map((p) => problemJson(p, project.folder)),
+    ...diagnosticsJson(project.graph.diagnostics, project.folder),
+  ]);
+}
+
+async function runGraph(args: ParsedArgs, io: CliIo): Promise<number> {
+  const project = await loadProject(projectOptions(args, io, 'graph'));
+  if (flag(args, 'json')) {
+    const doc = graphJson(project.graph, project.folder);
+    doc.diagnostics = allDiagnostics(project);
+    io.out(JSON.stringify(doc, null, 2) + '\n');
+    return 0;
+  }
+  const lines = historyLines(project.graph);
+  io.out(lines.length > 0 ? lines.join('\n') + '\n' : '');
+  const diags = allDiagnostics(project);
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  if (lines.length === 0) io.err(`no revisions found in ${project.config.versionLocations.join(', ') || 'the project'}\n`);
+  if (errors > 0) io.err(`${countSummary(diags)} (run 'alembic-migrations check' for details)\n`);
+  return 0;
+}
+
+async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
+  const project = await loadProject(projectOptions(args, io, 'check'));
+  const diags = allDiagnostics(project);
+  if (value(args, 'format') === 'json') {
+    io.out(JSON.stringify({ diagnostics: diags }, null, 2) + '\n');
+  } else {
+    const lines = checkLines(diags);
+    io.out(lines.length > 0 ? lines.join('\n') + '\n' : '');
+  }
+  io.err(`${countSummary(diags)}\n`);
+  return diags.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+interface Command {
+  options: readonly OptionSpec[];
+  help: string;
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  graph: { options: GRAPH_OPTIONS, help: GRAPH_HELP, run: runGraph },
+  check: { options: CHECK_OPTIONS, help: CHECK_HELP, run: runCheck },
+  status: { options: STATUS_OPTIONS, help: STATUS_HELP, run: runStatus },
+};
+
+/** Runs one CLI invocation; resolves to the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined) {
+      io.err(`${USAGE}\n(see 'alembic-migrations --help')\n`);
+      return 2;
+    }
+    if (first === '-h' || first === '--help' || first === 'help') {
+      const topic = first === 'help' ? rest[0] : undefined;
+      const cmd = topic !== undefined ? COMMANDS[topic] : undefined;
+      if (topic !== undefined && !cmd) throw new UsageError(`unknown command '${topic}' (commands: graph, check, status)`);
+      io.out((cmd ? cmd.help : MAIN_HELP) + '\n');
+      return 0;
+    }
+    if (first === '-V' || first === '--version') {
+      io.out(`alembic-migrations ${version()}\n`);
+      return 0;
+    }
+    const command = Object.prototype.hasOwnProperty.call(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (!command) {
+      if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'; a command comes first: graph, check or status`);
+      throw new UsageError(`unknown command '${first}' (commands: graph, check, status)`);
+    }
+    const args = parseArgs(rest, command.options, first);
+    if (flag(args, 'help')) {
+      io.out(command.help + '\n');
+      return 0;
+    }
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof CliError) {
+      io.err(`alembic-migrations: ${e.message}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`alembic-migrations: internal error: ${msg.split('\n')[0]}\n`);
+    return 2;
+  }
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (text) stream.write(text);
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    cwd: process.cwd(),
+    env: process.env,
+    out: (t) => write(process.stdout, t),
+    err: (t) => write(process.stderr, t),
+  };
+  // A closed pipe (`… | head`) is not an error worth a trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,116 @@
+// Finds the one project a CLI command works on (PATH, --config, --name, --versions, --recursive),
+// scans it and builds the graph. Every failure the user can fix is a CliError (exit 2).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { ConfigProblem, ProjectConfig } from '../core/config';
+import { RevisionGraph } from '../core/graph';
+import type { MigrationFile } from '../core/types';
+import { discoverProjects } from '../io/discover';
+import { scanProject } from '../io/scan';
+import { displayPath } from './format';
+
+/** A failure the user can fix (bad folder, config, URL…): one line on stderr, exit 2. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+export interface ProjectOptions {
+  /** The process's working folder (relative PATH, --config and --versions resolve against it). */
+  cwd: string;
+  /** PATH argument, default `.`. */
+  folder?: string;
+  config?: string;
+  section?: string;
+  versions: string[];
+  recursive: boolean;
+}
+
+export interface LoadedProject {
+  /** Absolute folder that output paths are relative to. */
+  folder: string;
+  config: ProjectConfig;
+  files: MigrationFile[];
+  /** Config problems plus scan problems (missing versions folder, unreadable file…). */
+  problems: ConfigProblem[];
+  graph: RevisionGraph;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Resolves the project config the options name, or throws CliError. */
+export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: string; config: ProjectConfig }> {
+  const folder = path.resolve(opts.cwd, opts.folder ?? '.');
+  if (!(await isDirectory(folder))) {
+    throw new CliError(`folder not found: ${opts.folder ?? folder}`);
+  }
+  const versions = opts.versions.map((v) => path.resolve(opts.cwd, v));
+  for (let i = 0; i < versions.length; i++) {
+    if (!(await isDirectory(versions[i]))) throw new CliError(`versions folder not found: ${opts.versions[i]}`);
+  }
+
+  let configFile: string | undefined;
+  if (opts.config !== undefined) {
+    configFile = path.resolve(opts.cwd, opts.config);
+    if (!(await isFile(configFile))) throw new CliError(`config file not found: ${opts.config}`);
+  }
+
+  let found: ProjectConfig[];
+  try {
+    found = await discoverProjects(folder, {
+      configFile,
+      section: opts.section,
+      versionLocations: versions.length > 0 ? versions : undefined,
+      recursive: opts.recursive || undefined,
+    });
+  } catch (e) {
+    throw new CliError(`cannot search ${displayPath(opts.cwd, folder) || '.'} for Alembic projects: ${errorText(e)}`);
+  }
+  if (found.length === 0) {
+    throw new CliError(
+      `no Alembic project found in ${opts.folder ?? '.'} (no alembic.ini, no pyproject.toml with [tool.alembic]); pass --config FILE or --versions DIR`,
+    );
+  }
+  if (found.length > 1) {
+    const names = found.map((c) => displayPath(folder, c.configPath ?? c.pyprojectPath ?? c.rootDir)).join(', ');
+    throw new CliError(`${found.length} Alembic projects found in ${opts.folder ?? '.'} (${names}); choose one with --config FILE`);
+  }
+  const config = found[0];
+  // A config file that cannot be read is a usage problem (exit 2), not a diagnostic.
+  const unreadable = config.problems.find(
+    (p) => p.severity === 'error' && (p.path === config.configPath || p.path === config.pyprojectPath) && p.message.startsWith('Cannot read '),
+  );
+  if (unreadable) throw new CliError(unreadable.message);
+  return { folder, config };
+}
+
+/** Resolves, scans and builds the graph. */
+export async function loadProject(opts: ProjectOptions): Promise<LoadedProject> {
+  const { folder, config } = await resolveConfig(opts);
+  const scan = await scanProject(config);
+  const files = scan.files;
+  return {
+    folder,
+    config: scan.config,
+    files,
+    problems: scan.problems,
+    graph: RevisionGraph.build(files),
+  };
+}

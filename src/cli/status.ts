@@ -1,0 +1,145 @@
+// `alembic-migrations status`: reads the version table with `pg` and prints, per revision,
+// whether the database has it (current / applied / pending).
+import { formatOptions, flag, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
+import { chooseDatabaseUrl, parseSqlalchemyUrl } from '../core/dburl';
+import { computeDbState, type DbState } from '../core/state';
+import type { RevisionGraph } from '../core/graph';
+import { readVersionTable } from '../io/pg';
+import { displayPath } from './format';
+import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
+import { CliError, loadProject } from './project';
+
+export const STATUS_OPTIONS: readonly OptionSpec[] = [
+  ...PROJECT_OPTIONS,
+  { name: 'url', kind: 'value', meta: 'URL', help: 'SQLAlchemy/PostgreSQL URL of the database (default: sqlalchemy.url of the config)' },
+  { name: 'url-env', kind: 'value', meta: 'VAR', help: 'read the URL from this environment variable (e.g. DATABASE_URL) when --url is not given' },
+  { name: 'version-table', kind: 'value', meta: 'TABLE', help: 'version table name (default: alembic_version)' },
+  { name: 'version-table-schema', kind: 'value', meta: 'SCHEMA', help: 'schema of the version table (default: the search_path)' },
+  { name: 'timeout', kind: 'value', meta: 'SECONDS', help: 'connect and query timeout (default: 10)' },
+  { name: 'json', kind: 'flag', help: 'print {"rows", "revisions": [{"id", "state"}], "missing"}' },
+  { name: 'fail-if-pending', kind: 'flag', help: 'exit 1 when a revision is pending or a row names a revision not in the folder' },
+  HELP_OPTION,
+];
+
+export const STATUS_HELP = `usage: alembic-migrations status [options] [PATH]
+
+Reads the version table of a PostgreSQL database (one read-only query) and prints every revision
+with its state, newest first: current (a row of the table), applied (an ancestor of a row through
+down_revision and depends_on), or pending. Rows naming a revision that is not in the folder are
+listed as missing (alembic: "Can't locate revision identified by …").
+
+The database URL comes from, first match: --url, the variable named by --url-env, the config's
+sqlalchemy.url. The password is never printed. Other databases (sqlite, mysql…): use
+\`alembic current\`.
+
+With --json: {"rows": [ids in the version table], "revisions": [{"id", "state"}] (ids sorted),
+"missing": [row ids with no file]}.
+
+exit status: 0 ok; 1 with --fail-if-pending when anything is pending or missing; 2 bad arguments,
+unreadable project, or the database could not be read.
+
+options:
+${formatOptions(STATUS_OPTIONS)}`;
+
+function timeoutMs(args: ParsedArgs): number {
+  const raw = value(args, 'timeout');
+  if (raw === undefined) return 10_000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`option '--timeout' needs a positive number of seconds (got '${raw}')`);
+  return Math.round(n * 1000);
+}
+
+export interface StatusJson {
+  rows: string[];
+  revisions: Array<{ id: string; state: string }>;
+  missing: string[];
+}
+
+export function statusJson(graph: RevisionGraph, state: DbState): StatusJson {
+  const ids = [...graph.revisions.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    rows: [...state.rows],
+    revisions: ids.map((id) => ({ id, state: state.states.get(id) ?? 'pending' })),
+    missing: [...state.missing],
+  };
+}
+
+/** The readable table: state, revision, labels/markers, message; newest first. */
+export function statusLines(graph: RevisionGraph, state: DbState): string[] {
+  const rows = graph.newestFirst().map((id) => {
+    const r = graph.revisions.get(id);
+    const labels = graph.effectiveBranchLabels(id);
+    const marks = [labels.length > 0 ? `(${[...labels].sort().join(', ')})` : '', r && r.children.length === 0 ? '(head)' : '']
+      .filter(Boolean)
+      .join(' ');
+    return { state: state.states.get(id) ?? 'pending', id, marks, message: r?.file.message ?? '' };
+  });
+  const idWidth = Math.max(8, ...rows.map((r) => r.id.length));
+  const lines = [`${'STATE'.padEnd(8)} ${'REVISION'.padEnd(idWidth)}  MESSAGE`];
+  for (const r of rows) {
+    lines.push(`${r.state.padEnd(8)} ${r.id.padEnd(idWidth)}  ${[r.marks, r.message].filter(Boolean).join(' ')}`.trimEnd());
+  }
+  return lines;
+}
+
+function countLine(state: DbState): string {
+  let applied = 0;
+  let current = 0;
+  let pending = 0;
+  for (const s of state.states.values()) {
+    if (s === 'current') current++;
+    else if (s === 'applied') applied++;
+    else pending++;
+  }
+  return `${current + applied} applied (${current} current), ${pending} pending${state.missing.length ? `, ${state.missing.length} missing` : ''}`;
+}
+
+export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
+  const timeout = timeoutMs(args);
+  const project = await loadProject(projectOptions(args, io, 'status'));
+  const chosen = chooseDatabaseUrl({
+    setting: value(args, 'url') ?? null,
+    envVarName: value(args, 'url-env') ?? null,
+    env: io.env,
+    configUrl: project.config.sqlalchemyUrl,
+  });
+  if (!chosen) {
+    const where = project.config.configPath ? ` or sqlalchemy.url in ${displayPath(io.cwd, project.config.configPath)}` : '';
+    const envNote = value(args, 'url-env') ? ` ($${value(args, 'url-env')} is not set)` : '';
+    throw new CliError(`no database URL${envNote}: pass --url URL or --url-env VAR${where}`);
+  }
+  const parsed = parseSqlalchemyUrl(chosen.url);
+  if (parsed.kind === 'invalid') throw new CliError(parsed.message);
+  if (parsed.kind === 'other') {
+    throw new CliError(`status reads PostgreSQL databases only (the URL is ${parsed.dialect}: ${parsed.display}); run 'alembic current' instead`);
+  }
+  const table = value(args, 'version-table') ?? 'alembic_version';
+  const schema = value(args, 'version-table-schema') ?? null;
+  const read = await readVersionTable(parsed.pg, { table, schema, timeoutMs: timeout });
+  if (read.kind === 'error') {
+    throw new CliError(`cannot read the version table on ${parsed.display}: ${read.message}`);
+  }
+  const rows = read.kind === 'ok' ? read.rows : [];
+  const state = computeDbState(project.graph, rows);
+  const qualified = schema ? `${schema}.${table}` : table;
+
+  if (flag(args, 'json')) {
+    io.out(JSON.stringify(statusJson(project.graph, state), null, 2) + '\n');
+  } else {
+    const out: string[] = [`database: ${parsed.display} (table ${qualified})`];
+    if (read.kind === 'no-table') out.push(`the database is not initialised (no table ${qualified}): every revision is pending`);
+    else out.push(`version table: ${state.rows.length > 0 ? state.rows.join(', ') : '(empty)'}`);
+    for (const m of state.missing) {
+      out.push(
+        `missing: ${qualified} names revision '${m}', which is not in the migrations folder (alembic: Can't locate revision identified by '${m}'); check out the branch that has it, or stamp the database`,
+      );
+    }
+    out.push('');
+    out.push(...statusLines(project.graph, state));
+    out.push('');
+    out.push(countLine(state));
+    io.out(out.join('\n') + '\n');
+  }
+  const pending = [...state.states.values()].some((s) => s === 'pending');
+  return flag(args, 'fail-if-pending') && (pending || state.missing.length > 0) ? 1 : 0;
+}
