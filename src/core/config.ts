@@ -141,10 +141,14 @@ export function parseProjectConfig(input: ParseConfigInput): ProjectConfig {
 
   // --- the toml side
   let toml: Record<string, unknown> | null = null;
+  let tomlBroken = false;
   if (tomlSrc) {
     const t = readToolAlembic(tomlSrc.text, tomlSrc.path);
     if (t.kind === 'table') toml = t.table;
-    else if (t.kind === 'error') problems.push(t.problem);
+    else if (t.kind === 'error') {
+      problems.push(t.problem);
+      tomlBroken = true;
+    }
   }
   const tomlVars = { here: tomlSrc ? nodePath.dirname(tomlSrc.path) : '' };
   const tomlLine = (key: string): number => (tomlSrc ? tomlKeyLine(tomlSrc.text, key) : 0);
@@ -208,8 +212,13 @@ export function parseProjectConfig(input: ParseConfigInput): ProjectConfig {
   if (sl && sl.value) {
     scriptLocation = isPackageResource(sl.value) ? sl.value : nodePath.resolve(rootDir, sl.value);
     settingLocations.script_location = { path: sl.path, line: sl.line };
-  } else if (iniHasSection || toml) {
-    const where = iniHasSection && iniSrc && ini ? { path: iniSrc.path, line: ini.sections.get(section)?.line ?? 0 } : { path: tomlSrc?.path ?? '', line: tomlLine('') };
+  } else if (iniHasSection || toml || (tomlSrc && !tomlBroken && !iniSrc)) {
+    // (an ini without the section and no [tool.alembic] got "No config file …" above; a broken
+    // pyproject.toml got its own problem)
+    const where =
+      iniHasSection && iniSrc && ini
+        ? { path: iniSrc.path, line: ini.sections.get(section)?.line ?? 0 }
+        : { path: tomlSrc?.path ?? iniSrc?.path ?? '', line: toml ? tomlLine('') : 0 };
     problems.push({ severity: 'error', message: "No 'script_location' key found in configuration.", ...where });
   }
 
