@@ -1,0 +1,67 @@
+// The vscode suite: the extension in a real VS Code (code-server 4.139 = VS Code 1.139, real Node
+// extension host), driven by headless Debian Chromium through playwright-core.
+//   node out/test/vscode/run.js [--grep <regexp>]
+// 1. makes sure code-server is installed in the cache (scripts/code-server.ts; ~4 min the first time),
+// 2. runs the in-host mocha suite (test/vscode/suite/) inside the extension host,
+// 3. runs the UI scenarios (test/vscode/ui/), each with a PNG per step under test-results/vscode/,
+// then appends {"suite":"vscode",passed,failed,skipped} to $ALEMBIC_TEST_COUNTS and exits
+// non-zero on any failure.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureCodeServer } from '../../scripts/code-server';
+import { makeShared, REPO_ROOT, RESULTS_DIR, runUiTests, type Counts, type Shared } from './harness';
+import { runInHostSuite } from './in-host';
+import { smokeTests } from './ui/smoke';
+
+function report(counts: Counts): void {
+  const file = process.env.ALEMBIC_TEST_COUNTS;
+  const suite = process.env.ALEMBIC_TEST_SUITE || 'vscode';
+  if (file) fs.appendFileSync(file, JSON.stringify({ suite, ...counts }) + '\n');
+  console.log(`\n  vscode: ${counts.passed} passing, ${counts.failed} failing${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+  console.log(`  screenshots: ${RESULTS_DIR}`);
+}
+
+function grepArg(): RegExp | undefined {
+  const i = process.argv.indexOf('--grep');
+  const g = i >= 0 ? process.argv[i + 1] : process.env.ALEMBIC_VSCODE_GREP;
+  return g ? new RegExp(g, 'i') : undefined;
+}
+
+async function main(): Promise<number> {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const grep = grepArg();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  for (const f of ['dist/extension.js', 'out/test/vscode/suite/index.js']) {
+    if (!fs.existsSync(path.join(REPO_ROOT, f))) {
+      console.log(`  ✘ ${f} is missing: run \`node esbuild.mjs && npx tsc -p .\` first`);
+      counts.failed++;
+      report(counts);
+      return 1;
+    }
+  }
+  let shared: Shared;
+  try {
+    shared = makeShared(await ensureCodeServer((l) => console.log(`  ${l}`)));
+  } catch (e) {
+    console.log(`  ✘ code-server could not be installed or started: ${e instanceof Error ? e.message : String(e)}`);
+    counts.failed++;
+    report(counts);
+    return 1;
+  }
+  try {
+    if (!grep || grep.test('in-host suite')) await runInHostSuite(shared, counts);
+    await runUiTests(shared, 'UI: smoke', smokeTests, counts, grep);
+  } finally {
+    await shared.close();
+  }
+  report(counts);
+  return counts.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
