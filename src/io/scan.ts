@@ -1,0 +1,291 @@
+// Folder scan: lists the revision files of a project's version locations the way Alembic does
+// (alembic/script/base.py `_load_revisions`, `_list_py_dir`, `_from_path`) and reads them
+// concurrently. Never throws: unreadable folders and files become problems.
+//
+// Listing (Alembic 1.16+ behaviour):
+// - every version location that exists, in configured order; a missing one is a warning (Alembic
+//   skips it silently; 1.8 crashes when the default `<script_location>/versions` is missing);
+// - files whose name passes `isRevisionFileName` (`*.py`, not `__init__*`, not `.#*`), sorted per
+//   folder; subfolders only when `recursive_version_locations` (never `__pycache__`), depth first,
+//   sorted; symlinks count as files and are not followed as folders;
+// - a file reached twice (the same folder listed twice, or nested locations with recursion) is
+//   kept once, as Alembic does ("File … loaded twice! ignoring.").
+//
+// Decoding: UTF-8, BOM stripped. A PEP 263 `coding:` line naming another encoding is honoured.
+// Bytes that are not valid UTF-8 (and no coding line) are decoded with U+FFFD so the file's
+// revision still shows, and the file gets an error `parse-error` problem: Python refuses to load it.
+import { promises as fsp, type Dirent } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { ConfigProblem, ProjectConfig } from '../core/config';
+import { isPackageResource } from '../core/config';
+import { isRevisionFileName, readMigration } from '../core/migration';
+import type { FileProblem, MigrationFile } from '../core/types';
+import { describeFsError } from './discover';
+
+export interface ProjectScan {
+  config: ProjectConfig;
+  files: MigrationFile[];
+  /** Every problem of the project: the config's own (`config.problems`) followed by the scan's. */
+  problems: ConfigProblem[];
+}
+
+/** How many files are read at once. */
+const READ_CONCURRENCY = 64;
+
+/** Lists and reads every revision file of the project. Never throws. */
+export async function scanProject(config: ProjectConfig): Promise<ProjectScan> {
+  const problems: ConfigProblem[] = [...config.problems];
+  const paths = await listWithProblems(config, problems);
+  const files = await readMigrationFiles(paths);
+  return { config, files, problems };
+}
+
+/** Absolute paths of the project's revision files, in Alembic's load order. Never throws. */
+export async function listRevisionFiles(config: ProjectConfig): Promise<string[]> {
+  return listWithProblems(config, []);
+}
+
+/** Reads many files, at most READ_CONCURRENCY at a time; results keep the input order. */
+export async function readMigrationFiles(paths: readonly string[]): Promise<MigrationFile[]> {
+  const out = new Array<MigrationFile>(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const i = next++;
+      out[i] = await readMigrationFile(paths[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, paths.length) }, worker));
+  return out;
+}
+
+/** Reads and parses one revision file. Never throws: failures are `parse-error` problems. */
+export async function readMigrationFile(absPath: string): Promise<MigrationFile> {
+  let buf: Buffer;
+  try {
+    buf = await fsp.readFile(absPath);
+  } catch (e) {
+    return unreadableFile(absPath, `Cannot read ${absPath}: ${describeFsError(e)}`);
+  }
+  const decoded = decodePythonSource(buf);
+  let file: MigrationFile;
+  try {
+    file = readMigration(decoded.text, absPath);
+  } catch (e) {
+    return unreadableFile(absPath, `Cannot parse ${absPath}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (decoded.problem) file.problems.push(decoded.problem);
+  return file;
+}
+
+/** A MigrationFile carrying only one error `parse-error` problem at its first line. */
+export function unreadableFile(path: string, message: string): MigrationFile {
+  return {
+    path,
+    revision: null,
+    downRevisions: [],
+    branchLabels: [],
+    dependsOn: [],
+    message: null,
+    createDate: null,
+    assignments: {},
+    idRefs: [],
+    problems: [{ code: 'parse-error', severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+  };
+}
+
+// ---------------------------------------------------------------- listing
+
+async function listWithProblems(config: ProjectConfig, problems: ConfigProblem[]): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const where = config.settingLocations.version_locations ?? config.settingLocations.script_location;
+  const problemAt = (severity: ConfigProblem['severity'], message: string): void => {
+    problems.push({ severity, message, path: where?.path ?? config.configPath ?? config.pyprojectPath ?? config.rootDir, line: where?.line ?? 0 });
+  };
+  for (const location of config.versionLocations) {
+    // An unresolved `package:path` was already reported by discovery.
+    if (isPackageResource(location)) continue;
+    let real: string;
+    try {
+      const st = await fsp.stat(location);
+      if (!st.isDirectory()) {
+        problemAt('error', `Version location is not a folder: ${location}`);
+        continue;
+      }
+      real = await fsp.realpath(location);
+    } catch (e) {
+      if (isCode(e, 'ENOENT') || isCode(e, 'ENOTDIR')) {
+        if (!(await scriptLocationMissing(config, location))) problemAt('warning', `Versions folder does not exist: ${location}`);
+      } else {
+        problemAt('error', `Cannot read ${location}: ${describeFsError(e)}`);
+      }
+      continue;
+    }
+    const files: Listed[] = [];
+    await walk(location, real, config.recursiveVersionLocations, files, problemAt);
+    let dupes = 0;
+    for (const f of files) {
+      const key = f.real;
+      if (seen.has(key)) {
+        dupes++;
+        continue;
+      }
+      seen.add(key);
+      out.push(f.path);
+    }
+    if (dupes > 0) {
+      problemAt(
+        'warning',
+        `${dupes} file(s) in ${location} were already loaded from another version location; Alembic warns "File … loaded twice! ignoring. Please ensure version_locations is unique."`,
+      );
+    }
+  }
+  return out;
+}
+
+/** True when `location` is the default `<script_location>/versions` of a missing script folder (reported by discovery). */
+async function scriptLocationMissing(config: ProjectConfig, location: string): Promise<boolean> {
+  if (!config.scriptLocation || isPackageResource(config.scriptLocation)) return false;
+  if (nodePath.dirname(location) !== config.scriptLocation) return false;
+  try {
+    await fsp.stat(config.scriptLocation);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+interface Listed {
+  path: string;
+  /** Path through the real folder, for the loaded-twice check. */
+  real: string;
+}
+
+async function walk(
+  dir: string,
+  realDir: string,
+  recursive: boolean,
+  out: Listed[],
+  problemAt: (severity: ConfigProblem['severity'], message: string) => void,
+): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problemAt('error', `Cannot read ${dir}: ${describeFsError(e)}`);
+    return;
+  }
+  const names: string[] = [];
+  const dirs: string[] = [];
+  for (const d of entries) {
+    if (d.isDirectory()) {
+      if (recursive && !d.name.endsWith('__pycache__')) dirs.push(d.name);
+    } else if (isRevisionFileName(d.name)) {
+      names.push(d.name);
+    }
+  }
+  names.sort(byCodePoint);
+  for (const n of names) out.push({ path: nodePath.join(dir, n), real: nodePath.join(realDir, n) });
+  if (dirs.length === 0) return;
+  dirs.sort(byCodePoint);
+  const subs = await Promise.all(
+    dirs.map(async (n) => {
+      const sub: Listed[] = [];
+      await walk(nodePath.join(dir, n), nodePath.join(realDir, n), recursive, sub, problemAt);
+      return sub;
+    }),
+  );
+  for (const s of subs) out.push(...s);
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isCode(e: unknown, code: string): boolean {
+  return typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === code;
+}
+
+// ---------------------------------------------------------------- decoding
+
+interface Decoded {
+  text: string;
+  problem: FileProblem | null;
+}
+
+const CODING_RE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/** Decodes Python source bytes as the interpreter would (UTF-8 unless a coding line says otherwise). */
+export function decodePythonSource(buf: Buffer): Decoded {
+  let bytes = buf;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const text = bytes.toString('utf8');
+  const declared = codingOf(text);
+  if (declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared)) {
+    try {
+      return { text: new TextDecoder(declared).decode(bytes), problem: null };
+    } catch {
+      // An encoding Node does not know: fall through to UTF-8.
+    }
+  }
+  if (!text.includes('\uFFFD')) return { text, problem: null };
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return { text, problem: null };
+  let line = 0;
+  for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
+  return {
+    text,
+    problem: {
+      code: 'parse-error',
+      severity: 'error',
+      message: `File is not valid UTF-8 (byte 0x${bytes[bad].toString(16).padStart(2, '0')}), so Python cannot load it: save it as UTF-8 or declare its encoding in a "# -*- coding: … -*-" line`,
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    },
+  };
+}
+
+function codingOf(text: string): string | null {
+  const lines = text.slice(0, 400).split('\n', 2);
+  for (const l of lines) {
+    const m = CODING_RE.exec(l);
+    if (m) return m[1];
+    // PEP 263: the second line counts only when the first is blank or a comment.
+    if (!/^[ \t\f]*(#.*)?\r?$/.test(l)) break;
+  }
+  return null;
+}
+
+/** Offset of the first byte that breaks UTF-8, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
