@@ -1,6 +1,75 @@
-// Placeholder entry so the package loads; replaced by the real activation.
-import type * as vscode from 'vscode';
+// Creates the parts and connects them; no logic of its own.
+import * as vscode from 'vscode';
+import { ServerClient } from './client';
+import { registerCommands } from './commands';
+import { Config, DATABASE_KEYS, Keys, SERVER_KEYS, affects } from './config';
+import { ReadonlyDocuments, type Ctx } from './context';
+import { DatabaseReader } from './database';
+import { hasProject } from './detect';
+import { Log } from './log';
+import { ProjectStore } from './projects';
+import { AlembicRuns } from './runs';
+import { StatusBar } from './status';
+import { RevisionTreeProvider } from './tree';
+import { Poller } from './poller';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const subs = context.subscriptions;
+  const log = new Log();
+  const client = new ServerClient(context, log);
+  const runs = new AlembicRuns(log);
+  const database = new DatabaseReader(context.secrets, runs, log);
+  const store = new ProjectStore(client, database, context.workspaceState, log);
+  const tree = new RevisionTreeProvider(store);
+  const view = vscode.window.createTreeView('alembic.revisions', { treeDataProvider: tree, showCollapseAll: false });
+  const docs = new ReadonlyDocuments();
+  const poller = new Poller(() => store.refreshDatabase());
+  subs.push(log, client, runs, store, tree, view, docs, poller, new StatusBar(store));
+  subs.push(vscode.workspace.registerTextDocumentContentProvider(ReadonlyDocuments.scheme, docs));
 
-export function deactivate(): void {}
+  const setContext = (): void => {
+    void vscode.commands.executeCommand('setContext', 'alembic.projectState', store.state);
+    void vscode.commands.executeCommand('setContext', 'alembic.hasProject', store.all().length > 0);
+  };
+  setContext();
+  subs.push(store.onDidChange(setContext));
+
+  const detectProjects = async (): Promise<void> => {
+    if (!client.started) {
+      if (!(await hasProject())) return store.markNone();
+      await client.start();
+    }
+    await store.refresh();
+  };
+
+  const ctx: Ctx = { store, runs, log, client, tree, view, database, secrets: context.secrets, docs, detectProjects };
+  subs.push(...registerCommands(ctx));
+
+  subs.push(
+    client.onProjectsChanged(() => void store.refresh()),
+    client.onRunningChanged((running) => {
+      if (running) void store.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affects(e, DATABASE_KEYS)) {
+        runs.forgetCommands();
+        void store.refreshDatabase();
+      }
+      if (affects(e, SERVER_KEYS) && !client.started) void detectProjects();
+      if (affects(e, [Keys.pollIntervalSeconds])) poller.set(new Config().pollIntervalSeconds);
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void detectProjects()),
+  );
+  // A project may appear later (alembic init, git checkout): look again when a config shows up.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{alembic.ini,pyproject.toml}', false, true, true);
+  subs.push(watcher, watcher.onDidCreate(() => {
+    if (!client.started) void detectProjects();
+  }));
+
+  poller.set(new Config().pollIntervalSeconds);
+  await detectProjects();
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; VS Code disposes it (and stops the server).
+}

@@ -1,0 +1,190 @@
+// Starts and talks to the Alembic language server (dist/server.js) over IPC.
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  DatabaseStateNotification,
+  ProjectsChangedNotification,
+  ProjectsRequest,
+  type DatabaseStateParams,
+  type ProjectsChangedParams,
+  type ProjectSnapshot,
+} from '../protocol/protocol';
+import { SECTION } from './config';
+import { Log, describe } from './log';
+
+const RESTART_WINDOW_MS = 3 * 60_000;
+const MAX_RESTARTS = 5;
+
+/** Restarts a dead server, telling the user once per session; gives up after repeated crashes. */
+class RestartingErrorHandler implements ErrorHandler {
+  private restarts: number[] = [];
+  private told = false;
+
+  constructor(private readonly log: Log) {}
+
+  error(error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
+    this.log.error('Language server connection error', error);
+    return { action: count !== undefined && count >= 3 ? ErrorAction.Shutdown : ErrorAction.Continue, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    this.restarts.push(now);
+    if (this.restarts.length > MAX_RESTARTS) {
+      this.log.error(`The Alembic language server stopped ${MAX_RESTARTS} times in 3 minutes; not restarting it.`);
+      void vscode.window
+        .showErrorMessage('The Alembic language server keeps stopping and will not be restarted.', 'Show Output', 'Restart')
+        .then((choice) => {
+          if (choice === 'Show Output') this.log.show();
+          if (choice === 'Restart') void vscode.commands.executeCommand('alembic.restartServer');
+        });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.log.warn('The Alembic language server stopped; restarting it.');
+    if (!this.told) {
+      this.told = true;
+      void vscode.window.showWarningMessage('The Alembic language server stopped and was restarted.');
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+}
+
+function isSnapshotList(v: unknown): v is ProjectSnapshot[] {
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (p: unknown) =>
+        typeof p === 'object' &&
+        p !== null &&
+        typeof (p as { key?: unknown }).key === 'string' &&
+        Array.isArray((p as { revisions?: unknown }).revisions),
+    )
+  );
+}
+
+export class ServerClient implements vscode.Disposable {
+  private client: LanguageClient | null = null;
+  private readonly changed = new vscode.EventEmitter<string[]>();
+  private readonly stateChanged = new vscode.EventEmitter<boolean>();
+  /** Fires with the keys of projects whose graph changed (empty: ask for everything). */
+  readonly onProjectsChanged = this.changed.event;
+  /** Fires true when the server is up and answering, false when it stopped. */
+  readonly onRunningChanged = this.stateChanged.event;
+  private readonly errorHandler: RestartingErrorHandler;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {
+    this.errorHandler = new RestartingErrorHandler(log);
+  }
+
+  get running(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  get started(): boolean {
+    return this.client !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.client) return;
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    };
+    const watchers = ['**/*.py', '**/alembic.ini', '**/pyproject.toml'].map((glob) =>
+      vscode.workspace.createFileSystemWatcher(glob),
+    );
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'file', pattern: '**/alembic.ini' },
+        { scheme: 'file', pattern: '**/pyproject.toml' },
+      ],
+      synchronize: { configurationSection: SECTION, fileEvents: watchers },
+      outputChannel: vscode.window.createOutputChannel('Alembic Language Server', { log: true }),
+      errorHandler: this.errorHandler,
+    };
+    const client = new LanguageClient('alembic', 'Alembic Language Server', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState((e) => this.stateChanged.fire(e.newState === State.Running));
+    this.context.subscriptions.push(
+      ...watchers,
+      client.onNotification(ProjectsChangedNotification, (params: ProjectsChangedParams | undefined) => {
+        this.changed.fire(Array.isArray(params?.keys) ? params.keys : []);
+      }),
+    );
+    this.log.info(`Starting the Alembic language server (${module})`);
+    try {
+      await client.start();
+    } catch (err) {
+      this.log.error('The Alembic language server did not start', err);
+      void vscode.window.showErrorMessage(`The Alembic language server did not start: ${describe(err)}`, 'Show Output').then((c) => {
+        if (c) this.log.show();
+      });
+    }
+  }
+
+  async restart(): Promise<void> {
+    if (!this.client) return this.start();
+    this.log.info('Restarting the Alembic language server');
+    await this.client.restart();
+  }
+
+  /** Every project the server knows; [] when the server is not running. */
+  async projects(): Promise<ProjectSnapshot[]> {
+    const client = this.client;
+    if (!client) return [];
+    if (client.state === State.Starting) {
+      await new Promise<void>((resolve) => {
+        const sub = client.onDidChangeState((e) => {
+          if (e.newState !== State.Starting) {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+    }
+    if (client.state !== State.Running) return [];
+    try {
+      const result: unknown = await client.sendRequest(ProjectsRequest);
+      if (!isSnapshotList(result)) {
+        this.log.warn('The language server answered alembic/projects with something unexpected.');
+        return [];
+      }
+      return result;
+    } catch (err) {
+      this.log.error('Could not ask the language server for the projects', err);
+      return [];
+    }
+  }
+
+  sendDatabaseState(params: DatabaseStateParams): void {
+    if (this.client?.state !== State.Running) return;
+    void this.client.sendNotification(DatabaseStateNotification, params).catch((err: unknown) => {
+      this.log.warn(`Could not send the database state to the server: ${describe(err)}`);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.changed.dispose();
+    this.stateChanged.dispose();
+    const c = this.client;
+    this.client = null;
+    if (c) await c.dispose().catch(() => undefined);
+  }
+}

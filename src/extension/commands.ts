@@ -1,0 +1,126 @@
+// Every command of the extension, as one table registered in one loop.
+import * as vscode from 'vscode';
+import { parseCurrentOutput } from '../core/alembic-output';
+import { Config } from './config';
+import { openAt, projectFor, type Ctx } from './context';
+import { createRevision, initProject, mergeHeads, setDatabasePassword } from './create';
+import { describe } from './log';
+import {
+  downgradeOne,
+  downgradePick,
+  downgradeTo,
+  showSql,
+  showSqlPick,
+  stampPick,
+  stampTo,
+  upgradeHead,
+  upgradePick,
+  upgradeTo,
+} from './migrate';
+import type { Node, RevisionNode } from './model';
+import { shortId } from './plans';
+import type { ProjectEntry } from './projects';
+import { targetOf } from './runs';
+
+type Handler = (ctx: Ctx, ...args: unknown[]) => Promise<void> | void;
+
+function isRevisionNode(v: unknown): v is RevisionNode {
+  return typeof v === 'object' && v !== null && (v as Node).kind === 'revision';
+}
+
+/** Runs `fn` on the project of `arg` (tree row, key or the selected project). */
+function withProject(fn: (ctx: Ctx, entry: ProjectEntry, ...rest: unknown[]) => Promise<void> | void): Handler {
+  return (ctx, arg, ...rest) => {
+    const entry = projectFor(ctx, arg);
+    return entry ? fn(ctx, entry, ...rest) : undefined;
+  };
+}
+
+/** Runs `fn` on a revision row; from elsewhere (palette, keybinding) it falls back to `fallback`. */
+function withRevision(fn: (ctx: Ctx, entry: ProjectEntry, node: RevisionNode) => Promise<void>, fallback: Handler): Handler {
+  return (ctx, arg, ...rest) => {
+    if (!isRevisionNode(arg)) return fallback(ctx, arg, ...rest);
+    const entry = ctx.store.get(arg.key);
+    return entry ? fn(ctx, entry, arg) : undefined;
+  };
+}
+
+function revisionPick(entry: ProjectEntry, id: string): { label: string; target: string; ids: string[] } {
+  return { label: entry.graph.get(id)?.message ?? id, target: id, ids: [id] };
+}
+
+const commands: Record<string, Handler> = {
+  'alembic.refresh': async (ctx) => {
+    await ctx.store.refresh();
+  },
+  'alembic.selectProject': async (ctx) => {
+    const items = ctx.store.all().map((e) => ({ label: e.snapshot.name, description: e.snapshot.configPath ?? e.snapshot.versionLocations.join(', '), key: e.snapshot.key }));
+    if (items.length === 0) return void vscode.window.showInformationMessage('No Alembic project was found in this workspace.');
+    const chosen = await vscode.window.showQuickPick(items, { placeHolder: 'Which Alembic project should palette commands and the status bar use?' });
+    if (chosen) await ctx.store.select(chosen.key);
+  },
+  'alembic.createRevision': withProject(createRevision),
+  'alembic.upgrade': withProject(upgradePick),
+  'alembic.upgradeHead': withProject(upgradeHead),
+  'alembic.downgrade': withProject(downgradePick),
+  'alembic.downgradeOne': withProject(downgradeOne),
+  'alembic.stamp': (ctx, arg) => {
+    const entry = projectFor(ctx, arg);
+    const fromMissingRow = typeof arg === 'object' && arg !== null && (arg as Node).kind === 'missing';
+    return entry ? stampPick(ctx, entry, fromMissingRow) : undefined;
+  },
+  'alembic.mergeHeads': (ctx, arg, heads) => {
+    const entry = projectFor(ctx, arg);
+    const list = Array.isArray(heads) ? heads.filter((h): h is string => typeof h === 'string') : null;
+    return entry ? mergeHeads(ctx, entry, list) : undefined;
+  },
+  'alembic.current': withProject(async (ctx, entry) => {
+    const out = await ctx.runs.run(targetOf(entry.snapshot), ['current', '-v'], `alembic current (${entry.snapshot.name})`);
+    ctx.log.show();
+    if (!out?.ok) return;
+    const rows = parseCurrentOutput(out.stdout);
+    void vscode.window.showInformationMessage(
+      rows.length === 0 ? `${entry.snapshot.name}: the database has no revision applied.` : `${entry.snapshot.name} is at ${rows.map(shortId).join(', ')}.`,
+    );
+    await ctx.store.refreshDatabase(entry.snapshot.key);
+  }),
+  'alembic.history': withProject(async (ctx, entry) => {
+    const out = await ctx.runs.run(targetOf(entry.snapshot), ['history'], `alembic history (${entry.snapshot.name})`);
+    if (out?.ok) await ctx.docs.show(`alembic history — ${entry.snapshot.name.replace(/[/\\]/g, '_')}.txt`, out.stdout);
+  }),
+  'alembic.showSql': withProject(showSqlPick),
+  'alembic.upgradeToHere': withRevision((ctx, entry, node) => upgradeTo(ctx, entry, revisionPick(entry, node.revision.id)), withProject(upgradePick)),
+  'alembic.downgradeToHere': withRevision((ctx, entry, node) => downgradeTo(ctx, entry, node.revision.id), withProject(downgradePick)),
+  'alembic.stampHere': withRevision((ctx, entry, node) => stampTo(ctx, entry, node.revision.id), withProject((ctx, entry) => stampPick(ctx, entry))),
+  'alembic.showSqlHere': withRevision((ctx, entry, node) => showSql(ctx, entry, node.revision.id), withProject(showSqlPick)),
+  'alembic.openRevision': async (_ctx, arg) => {
+    if (isRevisionNode(arg)) await openAt(arg.revision.path, arg.revision.line);
+  },
+  'alembic.initProject': (ctx) => initProject(ctx),
+  'alembic.setDatabasePassword': withProject(setDatabasePassword),
+  'alembic.restartServer': async (ctx) => {
+    if (!ctx.client.started) return ctx.detectProjects();
+    await ctx.client.restart();
+    await ctx.store.refresh();
+  },
+  'alembic.showOutput': (ctx) => ctx.log.show(),
+  'alembic.openSettings': (_ctx, arg) => {
+    const kind = typeof arg === 'object' && arg !== null ? (arg as Node).kind : null;
+    Config.open(kind === 'dbError' || kind === 'notice' ? 'database' : '');
+  },
+};
+
+export function registerCommands(ctx: Ctx): vscode.Disposable[] {
+  return Object.entries(commands).map(([name, handler]) =>
+    vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+      try {
+        await handler(ctx, ...args);
+      } catch (err) {
+        ctx.log.error(`${name} failed`, err);
+        void vscode.window.showErrorMessage(`Alembic: ${describe(err)}`, 'Show Output').then((c) => {
+          if (c) ctx.log.show();
+        });
+      }
+    }),
+  );
+}

@@ -1,0 +1,122 @@
+// Typed getters over the `alembic.*` settings. Keys live here and nowhere else.
+import * as vscode from 'vscode';
+import type { ServerSettings } from '../protocol/protocol';
+
+export const SECTION = 'alembic';
+
+export const Keys = {
+  configFile: 'configFile',
+  section: 'section',
+  versionLocations: 'versionLocations',
+  recursiveVersionLocations: 'recursiveVersionLocations',
+  command: 'command',
+  xArgs: 'xArgs',
+  databaseUrl: 'databaseUrl',
+  databaseUrlEnvVar: 'databaseUrlEnvVar',
+  versionTable: 'versionTable',
+  versionTableSchema: 'versionTableSchema',
+  pollIntervalSeconds: 'pollIntervalSeconds',
+  traceServer: 'trace.server',
+} as const;
+
+type Key = (typeof Keys)[keyof typeof Keys];
+
+/** Keys that change what the language server sees: it re-asks for them, no restart needed. */
+export const SERVER_KEYS: readonly Key[] = [
+  Keys.configFile,
+  Keys.section,
+  Keys.versionLocations,
+  Keys.recursiveVersionLocations,
+];
+
+/** Keys that change what the sidebar shows: the database state is read again. */
+export const DATABASE_KEYS: readonly Key[] = [
+  Keys.databaseUrl,
+  Keys.databaseUrlEnvVar,
+  Keys.versionTable,
+  Keys.versionTableSchema,
+  Keys.command,
+  Keys.xArgs,
+];
+
+export function affects(e: vscode.ConfigurationChangeEvent, keys: readonly Key[]): boolean {
+  return keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** The settings as seen from one folder (multi-root workspaces may differ per folder). */
+export class Config {
+  private readonly cfg: vscode.WorkspaceConfiguration;
+
+  constructor(scope?: vscode.Uri | vscode.WorkspaceFolder) {
+    this.cfg = vscode.workspace.getConfiguration(SECTION, scope);
+  }
+
+  /** Settings for the folder holding `fsPath` (or the window when outside every folder). */
+  static forPath(fsPath: string | null): Config {
+    if (!fsPath) return new Config();
+    return new Config(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath)) ?? vscode.Uri.file(fsPath));
+  }
+
+  get configFile(): string | null {
+    return nonEmpty(this.cfg.get<unknown>(Keys.configFile));
+  }
+  get section(): string {
+    return nonEmpty(this.cfg.get<unknown>(Keys.section)) ?? 'alembic';
+  }
+  get versionLocations(): string[] {
+    return stringList(this.cfg.get<unknown>(Keys.versionLocations));
+  }
+  get recursiveVersionLocations(): boolean {
+    return this.cfg.get<unknown>(Keys.recursiveVersionLocations) === true;
+  }
+  /** Command prefix that runs alembic, or null to locate it. */
+  get command(): string[] | null {
+    const list = stringList(this.cfg.get<unknown>(Keys.command));
+    return list.length > 0 ? list : null;
+  }
+  get xArgs(): string[] {
+    return stringList(this.cfg.get<unknown>(Keys.xArgs));
+  }
+  get databaseUrl(): string | null {
+    return nonEmpty(this.cfg.get<unknown>(Keys.databaseUrl));
+  }
+  get databaseUrlEnvVar(): string | null {
+    return nonEmpty(this.cfg.get<unknown>(Keys.databaseUrlEnvVar));
+  }
+  get versionTable(): string {
+    return nonEmpty(this.cfg.get<unknown>(Keys.versionTable)) ?? 'alembic_version';
+  }
+  get versionTableSchema(): string | null {
+    return nonEmpty(this.cfg.get<unknown>(Keys.versionTableSchema));
+  }
+  get pollIntervalSeconds(): number {
+    const v = this.cfg.get<unknown>(Keys.pollIntervalSeconds);
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(1, v) : 0;
+  }
+  /** True when the user points at a project explicitly (no alembic.ini needed to start). */
+  get definesProject(): boolean {
+    return this.configFile !== null || this.versionLocations.length > 0;
+  }
+
+  serverSettings(): ServerSettings {
+    return {
+      configFile: this.configFile,
+      section: this.section,
+      versionLocations: this.versionLocations,
+      recursiveVersionLocations: this.recursiveVersionLocations,
+    };
+  }
+
+  /** Opens the Settings editor filtered to `alembic.<query>` (all alembic settings by default). */
+  static open(query = ''): void {
+    void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${query}`);
+  }
+}

@@ -1,0 +1,94 @@
+// What every command needs, and the small helpers they share (which project, confirm, open a file).
+import * as vscode from 'vscode';
+import type { ServerClient } from './client';
+import type { DatabaseReader } from './database';
+import type { Log } from './log';
+import type { Node } from './model';
+import type { ProjectEntry, ProjectStore } from './projects';
+import type { AlembicRuns } from './runs';
+import type { RevisionTreeProvider } from './tree';
+
+export interface Ctx {
+  store: ProjectStore;
+  runs: AlembicRuns;
+  log: Log;
+  client: ServerClient;
+  tree: RevisionTreeProvider;
+  view: vscode.TreeView<Node>;
+  database: DatabaseReader;
+  secrets: vscode.SecretStorage;
+  docs: ReadonlyDocuments;
+  /** Looks for projects again and starts the server when one appeared (after `alembic init`). */
+  detectProjects(): Promise<void>;
+}
+
+function keyOf(arg: unknown): string | null {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { key?: unknown }).key === 'string') {
+    return (arg as { key: string }).key;
+  }
+  return null;
+}
+
+/** The project a command acts on: the tree row's, the key passed, else the selected one. */
+export function projectFor(ctx: Ctx, arg: unknown): ProjectEntry | undefined {
+  const key = keyOf(arg);
+  const entry = key !== null ? ctx.store.get(key) : ctx.store.selected();
+  if (!entry) {
+    void vscode.window.showWarningMessage(
+      ctx.client.started ? 'No Alembic project is loaded yet.' : 'No Alembic project was found in this workspace.',
+    );
+  }
+  return entry;
+}
+
+/** `user@host:port/db`, or the redacted URL; never a password. */
+export function databaseName(entry: ProjectEntry): string {
+  const db = entry.db;
+  if (db.kind === 'ok' || db.kind === 'not-initialised' || db.kind === 'error') return db.display;
+  return entry.snapshot.sqlalchemyUrlRedacted ?? `the database configured for ${entry.snapshot.name}`;
+}
+
+/** The one modal every database-changing action goes through. True when the user confirmed. */
+export async function confirm(verb: 'Upgrade' | 'Downgrade' | 'Stamp', message: string, detail: string): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, verb);
+  return choice === verb;
+}
+
+export async function openAt(file: string, line: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const pos = new vscode.Position(Math.max(0, Math.min(line, doc.lineCount - 1)), 0);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: false });
+}
+
+/** `Generating /abs/path/abc_msg.py ...  done` → the path. */
+export function generatedPath(stdout: string): string | null {
+  const m = /Generating (.+?) \.\.\.\s+done/.exec(stdout);
+  return m ? m[1].trim() : null;
+}
+
+/** Read-only documents (`alembic-output:` scheme) for history and similar output. */
+export class ReadonlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  static readonly scheme = 'alembic-output';
+  private readonly contents = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  private counter = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  async show(title: string, content: string): Promise<void> {
+    this.counter++;
+    const uri = vscode.Uri.from({ scheme: ReadonlyDocuments.scheme, path: `/${title}`, query: String(this.counter) });
+    this.contents.set(uri.toString(), content);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+    this.contents.clear();
+  }
+}

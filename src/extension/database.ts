@@ -1,0 +1,124 @@
+// Reads a project's database state: URL (setting → env var → config), password from
+// SecretStorage, PostgreSQL through `pg`, other dialects through `alembic current`.
+// Never logs or shows a password: only `user@host:port/db` or a redacted URL.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseProjectConfig } from '../core/config';
+import { chooseDatabaseUrl, parseSqlalchemyUrl, type PgTarget } from '../core/dburl';
+import { parseCurrentOutput } from '../core/alembic-output';
+import { readVersionTable } from '../io/pg';
+import type { ProjectSnapshot } from '../protocol/protocol';
+import { Config } from './config';
+import { Log, describe } from './log';
+import { AlembicRuns, targetOf } from './runs';
+
+export type DbErrorReason = 'unreachable' | 'auth' | 'no-database' | 'timeout' | 'ssl' | 'permission' | 'other';
+
+export type DbRead =
+  | { kind: 'ok'; display: string; dialect: string; rows: string[] }
+  | { kind: 'not-initialised'; display: string; dialect: string }
+  | { kind: 'no-url' }
+  | { kind: 'invalid-url'; message: string }
+  | { kind: 'error'; display: string; dialect: string; reason: DbErrorReason; message: string };
+
+const TIMEOUT_MS = 5000;
+
+/** Sentence shown in the tree for each failure reason. */
+export function reasonText(reason: DbErrorReason): string {
+  switch (reason) {
+    case 'unreachable':
+      return 'Database server unreachable';
+    case 'auth':
+      return 'Wrong user name or password';
+    case 'no-database':
+      return 'Database does not exist';
+    case 'timeout':
+      return 'Database did not answer in time';
+    case 'ssl':
+      return 'TLS/SSL connection failed';
+    case 'permission':
+      return 'No permission to read the version table';
+    case 'other':
+      return 'Could not read the database';
+  }
+}
+
+export class DatabaseReader {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly runs: AlembicRuns,
+    private readonly log: Log,
+  ) {}
+
+  private async configUrl(project: ProjectSnapshot): Promise<string | null> {
+    const file = project.configPath;
+    if (!file) return null;
+    try {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
+      const source = { path: file, text: new TextDecoder('utf-8').decode(bytes) };
+      const isToml = path.basename(file).toLowerCase().endsWith('.toml');
+      const config = parseProjectConfig(isToml ? { pyproject: source } : { ini: source, section: project.section });
+      return config.sqlalchemyUrl;
+    } catch (err) {
+      this.log.warn(`Could not read ${file}: ${describe(err)}`);
+      return null;
+    }
+  }
+
+  /** The URL to read, or null when the project names none. Exported for the password command. */
+  async databaseUrl(project: ProjectSnapshot): Promise<{ url: string; source: string } | null> {
+    const config = Config.forPath(project.cwd);
+    return chooseDatabaseUrl({
+      setting: config.databaseUrl,
+      envVarName: config.databaseUrlEnvVar,
+      env: process.env,
+      configUrl: await this.configUrl(project),
+    });
+  }
+
+  static secretKey(display: string): string {
+    return `alembic.password:${display}`;
+  }
+
+  async read(project: ProjectSnapshot): Promise<DbRead> {
+    const chosen = await this.databaseUrl(project);
+    if (!chosen) return { kind: 'no-url' };
+    const parsed = parseSqlalchemyUrl(chosen.url);
+    if (parsed.kind === 'invalid') return { kind: 'invalid-url', message: parsed.message };
+    if (parsed.kind === 'other') return this.readWithAlembic(project, parsed.dialect, parsed.display);
+    return this.readPostgres(project, parsed.pg, parsed.display);
+  }
+
+  private async readPostgres(project: ProjectSnapshot, pg: PgTarget, display: string): Promise<DbRead> {
+    const config = Config.forPath(project.cwd);
+    const stored = await this.secrets.get(DatabaseReader.secretKey(display));
+    const target: PgTarget = stored ? { ...pg, password: stored } : pg;
+    const result = await readVersionTable(target, {
+      table: config.versionTable,
+      schema: config.versionTableSchema,
+      timeoutMs: TIMEOUT_MS,
+    });
+    switch (result.kind) {
+      case 'ok':
+        return { kind: 'ok', display, dialect: 'postgresql', rows: result.rows };
+      case 'no-table':
+        return { kind: 'not-initialised', display, dialect: 'postgresql' };
+      case 'error':
+        this.log.warn(`Database ${display}: ${result.message}`);
+        return { kind: 'error', display, dialect: 'postgresql', reason: result.reason, message: result.message };
+    }
+  }
+
+  /** Non-PostgreSQL URLs: `alembic current`, parsed. Quiet: failures become the tree's error row. */
+  private async readWithAlembic(project: ProjectSnapshot, dialect: string, display: string): Promise<DbRead> {
+    const out = await this.runs.run(targetOf(project), ['current'], 'Reading the current revision', { quiet: true, background: true });
+    if (!out) {
+      return { kind: 'error', display, dialect, reason: 'other', message: 'alembic current could not run (see the Alembic output).' };
+    }
+    if (!out.ok) {
+      return { kind: 'error', display, dialect, reason: 'other', message: `alembic current failed (see the Alembic output).` };
+    }
+    const rows = parseCurrentOutput(out.stdout);
+    return rows.length === 0 ? { kind: 'not-initialised', display, dialect } : { kind: 'ok', display, dialect, rows };
+  }
+}

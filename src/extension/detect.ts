@@ -1,0 +1,21 @@
+// Is there an Alembic project in the workspace? (before starting the server)
+import * as vscode from 'vscode';
+import { Config } from './config';
+
+const EXCLUDE = '**/{node_modules,.git,.venv,venv,.tox,__pycache__,site-packages}/**';
+
+/** alembic.ini anywhere, a pyproject.toml with [tool.alembic], or an explicit setting. */
+export async function hasProject(): Promise<boolean> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.some((f) => new Config(f).definesProject)) return true;
+  if ((await vscode.workspace.findFiles('**/alembic.ini', EXCLUDE, 1)).length > 0) return true;
+  for (const uri of await vscode.workspace.findFiles('**/pyproject.toml', EXCLUDE, 50)) {
+    try {
+      const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+      if (/^\s*\[\s*tool\s*\.\s*alembic\s*[\].]/m.test(text)) return true;
+    } catch {
+      // unreadable: not a project we can use
+    }
+  }
+  return false;
+}

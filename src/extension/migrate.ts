@@ -1,0 +1,230 @@
+// Upgrade, downgrade, stamp and show-SQL flows. Each database-changing flow computes its plan,
+// shows it in the confirmation modal, runs alembic, then re-reads the database.
+import * as vscode from 'vscode';
+import { confirm, databaseName, type Ctx } from './context';
+import { describeRevisions, shortId } from './plans';
+import type { ProjectEntry } from './projects';
+import { targetOf } from './runs';
+
+interface RevisionPick extends vscode.QuickPickItem {
+  target: string;
+  /** Revision ids the target stands for (for plans); empty for base. */
+  ids: string[];
+}
+
+function revisionLabel(entry: ProjectEntry, id: string): string {
+  const msg = entry.graph.get(id)?.message;
+  return msg ? `${shortId(id)} "${msg}"` : shortId(id);
+}
+
+function rowsOrNull(entry: ProjectEntry): string[] | null {
+  return entry.states ? entry.states.rows.filter((r) => entry.graph.has(r)) : null;
+}
+
+function unreadable(entry: ProjectEntry, what: string): void {
+  const why = entry.db.kind === 'error' || entry.db.kind === 'invalid-url' ? ` (${entry.db.message})` : '';
+  void vscode.window.showWarningMessage(
+    `The database state of ${entry.snapshot.name} could not be read${why}, so what ${what} would change cannot be shown. Fix the connection and refresh first.`,
+  );
+}
+
+function pickFor(entry: ProjectEntry, id: string): RevisionPick {
+  const r = entry.graph.get(id);
+  const state = entry.states?.states.get(id);
+  return {
+    label: r?.message ?? id,
+    description: [shortId(id), state, ...(r?.branchLabels.length ? [`(${r.branchLabels.join(', ')})`] : [])].filter(Boolean).join(' · '),
+    target: id,
+    ids: [id],
+  };
+}
+
+async function runAndRefresh(ctx: Ctx, entry: ProjectEntry, args: string[], title: string): Promise<boolean> {
+  const out = await ctx.runs.run(targetOf(entry.snapshot), args, title);
+  await ctx.store.refreshDatabase(entry.snapshot.key);
+  if (out?.ok) void vscode.window.setStatusBarMessage(`$(check) Alembic: ${title} done`, 5000);
+  return out?.ok === true;
+}
+
+// ---- upgrade ---------------------------------------------------------------------------------
+
+export async function upgradeTo(ctx: Ctx, entry: ProjectEntry, pick: RevisionPick): Promise<void> {
+  const rows = rowsOrNull(entry);
+  const db = databaseName(entry);
+  const plan = rows ? entry.graph.upgradePlan(rows, pick.ids) : entry.graph.upgradePlan([], pick.ids);
+  if (rows && plan.length === 0) {
+    void vscode.window.showInformationMessage(`${db} is already at or past ${pick.target === 'heads' ? 'every head' : shortId(pick.target)}: nothing to upgrade.`);
+    return;
+  }
+  const head =
+    rows === null
+      ? `The database state could not be read; alembic applies those of these ${plan.length} revisions that are not applied yet, oldest first`
+      : `Applies ${plan.length} revision${plan.length === 1 ? '' : 's'}, oldest first`;
+  const detail = `${head}, on ${db}:\n\n${describeRevisions(entry.graph, plan)}\n\nCommand: alembic upgrade ${pick.target}`;
+  const what = pick.target === 'head' || pick.target === 'heads' ? pick.target : revisionLabel(entry, pick.target);
+  if (!(await confirm('Upgrade', `Upgrade ${db} to ${what}?`, detail))) return;
+  await runAndRefresh(ctx, entry, ['upgrade', pick.target], `Upgrading ${db} to ${pick.target === 'head' || pick.target === 'heads' ? pick.target : shortId(pick.target)}`);
+}
+
+export async function upgradeHead(ctx: Ctx, entry: ProjectEntry): Promise<void> {
+  const heads = entry.snapshot.heads;
+  if (heads.length === 0) {
+    void vscode.window.showInformationMessage(`${entry.snapshot.name} has no revisions yet.`);
+    return;
+  }
+  if (heads.length === 1) return upgradeTo(ctx, entry, { label: 'head', target: 'head', ids: heads });
+  const items: RevisionPick[] = [
+    { label: 'All heads', description: 'alembic upgrade heads', target: 'heads', ids: heads },
+    ...heads.map((h) => pickFor(entry, h)),
+  ];
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: `${entry.snapshot.name} has ${heads.length} heads`,
+    placeHolder: 'Upgrade to which head?',
+  });
+  if (chosen) await upgradeTo(ctx, entry, chosen);
+}
+
+export async function upgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
+  const pending = entry.states
+    ? entry.graph.order.filter((id) => entry.states?.states.get(id) === 'pending')
+    : entry.graph.order;
+  const heads = entry.snapshot.heads;
+  const items: RevisionPick[] = [
+    heads.length > 1
+      ? { label: 'All heads', description: 'alembic upgrade heads', target: 'heads', ids: heads }
+      : { label: 'Head', description: 'alembic upgrade head', target: 'head', ids: heads },
+    ...pending.map((id) => pickFor(entry, id)),
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: `Upgrade ${databaseName(entry)}`, placeHolder: 'Upgrade to which revision?', matchOnDescription: true });
+  if (chosen) await upgradeTo(ctx, entry, chosen);
+}
+
+// ---- downgrade -------------------------------------------------------------------------------
+
+/** `target` null is `base`. `args` lets downgrade-one use `<rev>@-1`. */
+export async function downgradeTo(ctx: Ctx, entry: ProjectEntry, target: string | null, plan?: string[], args?: string[]): Promise<void> {
+  const rows = rowsOrNull(entry);
+  if (!rows) return unreadable(entry, 'a downgrade');
+  const db = databaseName(entry);
+  const reverted = plan ?? entry.graph.downgradePlan(rows, target);
+  if (reverted.length === 0) {
+    void vscode.window.showInformationMessage(`Nothing to downgrade: no applied revision of ${db} is above ${target ? shortId(target) : 'base'}.`);
+    return;
+  }
+  const cmdArgs = args ?? ['downgrade', target ?? 'base'];
+  const detail = `Reverts ${reverted.length} revision${reverted.length === 1 ? '' : 's'}, newest first, on ${db} (their downgrade() runs and may drop data):\n\n${describeRevisions(entry.graph, reverted)}\n\nCommand: alembic ${cmdArgs.join(' ')}`;
+  const where = target ? revisionLabel(entry, target) : 'base (an empty version table)';
+  if (!(await confirm('Downgrade', `Downgrade ${db} to ${where}?`, detail))) return;
+  await runAndRefresh(ctx, entry, cmdArgs, `Downgrading ${db} to ${target ? shortId(target) : 'base'}`);
+}
+
+export async function downgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
+  const rows = rowsOrNull(entry);
+  if (!rows) return unreadable(entry, 'a downgrade');
+  const applied = entry.graph.order.filter((id) => entry.states?.states.get(id) === 'applied');
+  if (rows.length === 0) {
+    void vscode.window.showInformationMessage(`${databaseName(entry)} has no applied revision: nothing to downgrade.`);
+    return;
+  }
+  const items: RevisionPick[] = [
+    ...applied.map((id) => pickFor(entry, id)),
+    { label: 'base', description: 'revert every revision', target: 'base', ids: [] },
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: `Downgrade ${databaseName(entry)}`, placeHolder: 'Downgrade to which revision?', matchOnDescription: true });
+  if (chosen) await downgradeTo(ctx, entry, chosen.target === 'base' ? null : chosen.target);
+}
+
+/** Reverts exactly one current revision (`alembic downgrade <rev>@-1`); asks which when several. */
+export async function downgradeOne(ctx: Ctx, entry: ProjectEntry): Promise<void> {
+  const rows = rowsOrNull(entry);
+  if (!rows) return unreadable(entry, 'a downgrade');
+  if (rows.length === 0) {
+    void vscode.window.showInformationMessage(`${databaseName(entry)} has no applied revision: nothing to downgrade.`);
+    return;
+  }
+  let row = rows[0];
+  if (rows.length > 1) {
+    const chosen = await vscode.window.showQuickPick(
+      rows.map((id) => pickFor(entry, id)),
+      { title: `${databaseName(entry)} is at ${rows.length} heads`, placeHolder: 'Revert the newest revision of which branch?' },
+    );
+    if (!chosen) return;
+    row = chosen.target;
+  }
+  const parents = entry.graph.get(row)?.downRevisions ?? [];
+  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, [row], ['downgrade', `${row}@-1`]);
+}
+
+// ---- stamp -----------------------------------------------------------------------------------
+
+export async function stampTo(ctx: Ctx, entry: ProjectEntry, target: string | null, purgeDefault = false): Promise<void> {
+  const rows = entry.states ? entry.states.rows : null;
+  if (!rows) return unreadable(entry, 'a stamp');
+  const db = databaseName(entry);
+  const known = rows.filter((r) => entry.graph.has(r));
+  let purge = purgeDefault || (entry.states?.missing.length ?? 0) > 0;
+  if (rows.length > 0 && target !== null) {
+    const keep = { label: 'Stamp', description: 'replace the row(s) on this revision\'s line', purge: false };
+    const drop = { label: 'Stamp with --purge', description: 'empty the version table first (needed when it names unknown revisions)', purge: true };
+    const chosen = await vscode.window.showQuickPick(purge ? [drop, keep] : [keep, drop], { title: `Stamp ${db} at ${shortId(target)}`, placeHolder: 'How?' });
+    if (!chosen) return;
+    purge = chosen.purge;
+  }
+  const plan = entry.graph.stampPlan(known, target, purge);
+  const lines: string[] = [`No migration code runs: only the version table of ${db} changes.`];
+  if (plan.marked.length > 0) lines.push(`\nMarked as applied (${plan.marked.length}):\n${describeRevisions(entry.graph, plan.marked)}`);
+  if (plan.unmarked.length > 0) lines.push(`\nMarked as not applied (${plan.unmarked.length}):\n${describeRevisions(entry.graph, plan.unmarked)}`);
+  if (purge && rows.length > 0) lines.push(`\n--purge deletes every row first: ${rows.map(shortId).join(', ')}`);
+  if (plan.marked.length === 0 && plan.unmarked.length === 0 && !purge) lines.push('\nNo revision changes state.');
+  const args = ['stamp', ...(purge ? ['--purge'] : []), target ?? 'base'];
+  lines.push(`\nCommand: alembic ${args.join(' ')}`);
+  const where = target ? revisionLabel(entry, target) : 'base';
+  if (!(await confirm('Stamp', `Stamp ${db} as ${where}${purge ? ' (--purge)' : ''}?`, lines.join('\n')))) return;
+  await runAndRefresh(ctx, entry, args, `Stamping ${db} at ${target ? shortId(target) : 'base'}`);
+}
+
+export async function stampPick(ctx: Ctx, entry: ProjectEntry, purgeDefault = false): Promise<void> {
+  const items: RevisionPick[] = [
+    ...entry.graph.order.map((id) => pickFor(entry, id)),
+    { label: 'base', description: 'empty the version table', target: 'base', ids: [] },
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: `Stamp ${databaseName(entry)}`, placeHolder: 'Mark the database as being at which revision?', matchOnDescription: true });
+  if (chosen) await stampTo(ctx, entry, chosen.target === 'base' ? null : chosen.target, purgeDefault);
+}
+
+// ---- show SQL --------------------------------------------------------------------------------
+
+/** Offline SQL that moves the database to `id` (or, at `id` already, that revision's own SQL). */
+export function sqlArgs(entry: ProjectEntry, id: string): string[] {
+  const r = entry.graph.get(id);
+  const own = r && r.downRevisions.length === 1 ? ['upgrade', `${r.downRevisions[0]}:${id}`, '--sql'] : ['upgrade', id, '--sql'];
+  const rows = rowsOrNull(entry);
+  const state = entry.states?.states.get(id);
+  if (!rows || state === 'current') return own;
+  if (state === 'pending') {
+    const below = entry.graph.ancestors([id]);
+    const from = rows.filter((row) => below.has(row));
+    return from.length === 1 ? ['upgrade', `${from[0]}:${id}`, '--sql'] : from.length === 0 && rows.length === 0 ? ['upgrade', id, '--sql'] : own;
+  }
+  const above = entry.graph.descendants(id);
+  const from = rows.find((row) => above.has(row));
+  return from ? ['downgrade', `${from}:${id}`, '--sql'] : own;
+}
+
+export async function showSql(ctx: Ctx, entry: ProjectEntry, id: string): Promise<void> {
+  const args = sqlArgs(entry, id);
+  const out = await ctx.runs.run(targetOf(entry.snapshot), args, `SQL for ${args[0]} ${args[1]}`);
+  if (!out?.ok) return;
+  const header = `-- alembic ${args.join(' ')}\n-- ${entry.snapshot.name}; generated offline, nothing was run.\n\n`;
+  const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: header + out.stdout });
+  await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+export async function showSqlPick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
+  const chosen = await vscode.window.showQuickPick(entry.graph.order.map((id) => pickFor(entry, id)), {
+    title: 'Show SQL',
+    placeHolder: 'SQL that moves the database to which revision?',
+    matchOnDescription: true,
+  });
+  if (chosen) await showSql(ctx, entry, chosen.target);
+}

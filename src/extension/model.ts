@@ -1,0 +1,168 @@
+// The tree's rows as data: built from the project entries, turned into TreeItems by tree.ts.
+import type { RevisionInfo } from '../protocol/protocol';
+import { reasonText, type DbErrorReason } from './database';
+import { shortId, type RevState } from './plans';
+import type { ProjectEntry } from './projects';
+
+export type Node = ProjectNode | RevisionNode | MissingNode | DbErrorNode | NoticeNode;
+
+export interface ProjectNode {
+  kind: 'project';
+  id: string;
+  key: string;
+  label: string;
+  description: string;
+  contextValue: string;
+  tooltip: string;
+}
+
+export interface RevisionNode {
+  kind: 'revision';
+  id: string;
+  key: string;
+  revision: RevisionInfo;
+  state: RevState | null;
+  label: string;
+  description: string;
+  contextValue: string;
+  markers: string[];
+}
+
+export interface MissingNode {
+  kind: 'missing';
+  id: string;
+  key: string;
+  revision: string;
+}
+
+export interface DbErrorNode {
+  kind: 'dbError';
+  id: string;
+  key: string;
+  reason: DbErrorReason | 'invalid-url';
+  label: string;
+  message: string;
+}
+
+export interface NoticeNode {
+  kind: 'notice';
+  id: string;
+  key: string;
+  label: string;
+  tooltip: string;
+  /** Command the row runs when clicked. */
+  command: string | null;
+}
+
+export function pendingCount(entry: ProjectEntry): number {
+  if (!entry.states) return 0;
+  let n = 0;
+  for (const s of entry.states.states.values()) if (s === 'pending') n++;
+  return n;
+}
+
+/** "2 pending", "up to date", "not initialised", … */
+export function summaryOf(entry: ProjectEntry): string {
+  switch (entry.db.kind) {
+    case 'no-url':
+      return 'no database URL';
+    case 'invalid-url':
+      return 'invalid database URL';
+    case 'error':
+      return reasonText(entry.db.reason).toLowerCase();
+    case 'not-initialised':
+      return `not initialised · ${entry.snapshot.revisions.length} pending`;
+    case 'ok': {
+      const pending = pendingCount(entry);
+      const missing = entry.states?.missing.length ?? 0;
+      const parts = [pending === 0 ? 'up to date' : `${pending} pending`];
+      if (missing > 0) parts.push(`${missing} missing`);
+      return parts.join(' · ');
+    }
+  }
+}
+
+export function projectNode(entry: ProjectEntry): ProjectNode {
+  const s = entry.snapshot;
+  const display = entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.display : s.sqlalchemyUrlRedacted;
+  const parts = ['project', entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.dialect : 'none'];
+  if (entry.states && pendingCount(entry) > 0) parts.push('pending');
+  if (s.heads.length > 1) parts.push('multipleHeads');
+  return {
+    kind: 'project',
+    id: s.key,
+    key: s.key,
+    label: s.name,
+    description: [display, summaryOf(entry)].filter((x): x is string => !!x).join(' · '),
+    contextValue: parts.join(':'),
+    tooltip: [
+      `**${s.name}**`,
+      s.configPath ? `Config: \`${s.configPath}\` [${s.section}]` : null,
+      `Versions: ${s.versionLocations.map((v) => `\`${v}\``).join(', ') || '—'}`,
+      `Database: ${display ?? '—'}`,
+      `${s.revisions.length} revisions · heads: ${s.heads.map(shortId).join(', ') || '—'}`,
+    ]
+      .filter((x): x is string => x !== null)
+      .join('\n\n'),
+  };
+}
+
+function revisionNode(entry: ProjectEntry, r: RevisionInfo): RevisionNode {
+  const s = entry.snapshot;
+  const state = entry.states?.states.get(r.id) ?? null;
+  const markers: string[] = [];
+  if (s.heads.includes(r.id)) markers.push('head');
+  if (s.mergePoints.includes(r.id) || r.downRevisions.length > 1) markers.push('merge');
+  if (s.branchPoints.includes(r.id)) markers.push('branch point');
+  if (s.bases.includes(r.id)) markers.push('base');
+  const labels = r.branchLabels.length > 0 ? `(${r.branchLabels.join(', ')})` : null;
+  const description = [shortId(r.id), state, ...markers, labels].filter((x): x is string => !!x).join(' · ');
+  const context = ['revision', state ?? 'unknown'];
+  if (markers.includes('head')) context.push('head');
+  if (markers.includes('merge')) context.push('merge');
+  if (markers.includes('branch point')) context.push('branchpoint');
+  return {
+    kind: 'revision',
+    id: `${s.key}/${r.id}`,
+    key: s.key,
+    revision: r,
+    state,
+    label: r.message ?? r.id,
+    description,
+    contextValue: context.join(':'),
+    markers,
+  };
+}
+
+/** Rows under a project: database problems first, missing rows, then revisions newest first. */
+export function childrenOf(entry: ProjectEntry): Node[] {
+  const key = entry.snapshot.key;
+  const rows: Node[] = [];
+  const db = entry.db;
+  if (db.kind === 'error') {
+    rows.push({ kind: 'dbError', id: `${key}/#db`, key, reason: db.reason, label: reasonText(db.reason), message: db.message });
+  } else if (db.kind === 'invalid-url') {
+    rows.push({ kind: 'dbError', id: `${key}/#db`, key, reason: 'invalid-url', label: 'Invalid database URL', message: db.message });
+  } else if (db.kind === 'no-url') {
+    rows.push({
+      kind: 'notice',
+      id: `${key}/#db`,
+      key,
+      label: 'No database URL configured',
+      tooltip: 'Set `alembic.databaseUrl`, name an environment variable in `alembic.databaseUrlEnvVar`, or set `sqlalchemy.url` in the config to see which revisions are applied.',
+      command: 'alembic.openSettings',
+    });
+  } else if (db.kind === 'not-initialised') {
+    rows.push({
+      kind: 'notice',
+      id: `${key}/#db`,
+      key,
+      label: 'Database not initialised',
+      tooltip: `${db.display} has no version table yet: every revision is pending. "Upgrade to Head" creates it.`,
+      command: null,
+    });
+  }
+  for (const id of entry.states?.missing ?? []) rows.push({ kind: 'missing', id: `${key}/#missing/${id}`, key, revision: id });
+  for (const r of entry.snapshot.revisions) rows.push(revisionNode(entry, r));
+  return rows;
+}

@@ -1,0 +1,145 @@
+// What a migration command will do, computed from a project snapshot and the version-table rows.
+// Pure (no `vscode`, no I/O) so the confirmation modals can be tested and trusted. Follows
+// Alembic's rules, checked against alembic 1.8: applied = the rows and their ancestors through
+// down_revision and depends_on; `upgrade R` applies R's unapplied ancestors; `downgrade R`
+// reverts every applied descendant of R (all branches above a branch point); `R@-1` reverts R only.
+import type { RevisionInfo } from '../protocol/protocol';
+
+export type RevState = 'current' | 'applied' | 'pending';
+
+export interface DbStates {
+  rows: string[];
+  states: Map<string, RevState>;
+  /** Rows naming a revision the folder lacks ("Can't locate revision"). */
+  missing: string[];
+}
+
+export class SnapshotGraph {
+  private readonly byId = new Map<string, RevisionInfo>();
+  /** Newest first, as the server sends them. */
+  readonly order: string[];
+  private readonly dependents = new Map<string, string[]>();
+
+  constructor(revisions: RevisionInfo[]) {
+    this.order = revisions.map((r) => r.id);
+    for (const r of revisions) this.byId.set(r.id, r);
+    for (const r of revisions) {
+      for (const d of r.dependsOn) {
+        const list = this.dependents.get(d) ?? [];
+        list.push(r.id);
+        this.dependents.set(d, list);
+      }
+    }
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  get(id: string): RevisionInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  /** `ids` and everything below them through down_revision and depends_on. */
+  ancestors(ids: Iterable<string>): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...ids].filter((id) => this.byId.has(id));
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const r = this.byId.get(id);
+      if (!r) continue;
+      for (const p of [...r.downRevisions, ...r.dependsOn]) if (this.byId.has(p) && !seen.has(p)) stack.push(p);
+    }
+    return seen;
+  }
+
+  /** Everything above `id` (children and dependents, transitively), without `id`. */
+  descendants(id: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...(this.byId.get(id)?.children ?? []), ...(this.dependents.get(id) ?? [])];
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next) || !this.byId.has(next)) continue;
+      seen.add(next);
+      stack.push(...(this.byId.get(next)?.children ?? []), ...(this.dependents.get(next) ?? []));
+    }
+    seen.delete(id);
+    return seen;
+  }
+
+  states(rows: string[]): DbStates {
+    const known = rows.filter((r) => this.byId.has(r));
+    const missing = rows.filter((r) => !this.byId.has(r));
+    const applied = this.ancestors(known);
+    const states = new Map<string, RevState>();
+    for (const id of this.order) states.set(id, known.includes(id) ? 'current' : applied.has(id) ? 'applied' : 'pending');
+    return { rows: [...rows], states, missing };
+  }
+
+  private oldestFirst(ids: Set<string>): string[] {
+    return this.order.filter((id) => ids.has(id)).reverse();
+  }
+
+  private newestFirst(ids: Set<string>): string[] {
+    return this.order.filter((id) => ids.has(id));
+  }
+
+  /** Revisions `upgrade <targets>` applies, oldest first. `targets` are revision ids. */
+  upgradePlan(rows: string[], targets: string[]): string[] {
+    const applied = this.ancestors(rows);
+    const wanted = this.ancestors(targets);
+    for (const id of applied) wanted.delete(id);
+    return this.oldestFirst(wanted);
+  }
+
+  /** Revisions `downgrade <target>` reverts, newest first; target null means `base`. */
+  downgradePlan(rows: string[], target: string | null): string[] {
+    const applied = this.ancestors(rows);
+    const reverted = target === null ? applied : this.descendants(target);
+    return this.newestFirst(new Set([...reverted].filter((id) => applied.has(id))));
+  }
+
+  /**
+   * What `stamp <target>` changes in the bookkeeping (no migration code runs). With `purge` the
+   * table is emptied first, so everything outside the target's ancestry becomes unapplied.
+   */
+  stampPlan(rows: string[], target: string | null, purge: boolean): { marked: string[]; unmarked: string[] } {
+    const applied = this.ancestors(rows);
+    const after = target === null ? new Set<string>() : this.ancestors([target]);
+    if (!purge && target !== null) {
+      // Rows on other branches stay; rows above the target on its own line go.
+      const above = this.descendants(target);
+      for (const id of applied) if (!above.has(id)) after.add(id);
+    }
+    const marked = new Set([...after].filter((id) => !applied.has(id)));
+    const unmarked = new Set([...applied].filter((id) => !after.has(id)));
+    return { marked: this.oldestFirst(marked), unmarked: this.newestFirst(unmarked) };
+  }
+
+  /** Current rows (heads of the applied set) for status and downgrade-one choices. */
+  currentRows(rows: string[]): string[] {
+    return rows.filter((r) => this.byId.has(r));
+  }
+
+  /** The project's heads that are not applied yet. */
+  pendingHeads(heads: string[], rows: string[]): string[] {
+    const applied = this.ancestors(rows);
+    return heads.filter((h) => !applied.has(h));
+  }
+}
+
+export function shortId(id: string): string {
+  return id.length > 12 ? id.slice(0, 12) : id;
+}
+
+/** One line per revision for a modal's detail: `abc123  message`. */
+export function describeRevisions(graph: SnapshotGraph, ids: string[], limit = 25): string {
+  const lines = ids.slice(0, limit).map((id) => {
+    const msg = graph.get(id)?.message;
+    return msg ? `• ${shortId(id)}  ${msg}` : `• ${shortId(id)}`;
+  });
+  if (ids.length > limit) lines.push(`… and ${ids.length - limit} more`);
+  return lines.join('\n');
+}

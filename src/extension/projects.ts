@@ -1,0 +1,127 @@
+// The projects the server knows, each with its database state: the one model every view reads.
+import * as vscode from 'vscode';
+import type { ProjectSnapshot } from '../protocol/protocol';
+import { DatabaseReader, type DbRead } from './database';
+import { Log, describe } from './log';
+import { SnapshotGraph, type DbStates } from './plans';
+import type { ServerClient } from './client';
+
+export interface ProjectEntry {
+  snapshot: ProjectSnapshot;
+  graph: SnapshotGraph;
+  db: DbRead;
+  /** Null unless the version table was read (or found absent: then every revision is pending). */
+  states: DbStates | null;
+}
+
+export type LoadState = 'loading' | 'none' | 'some';
+
+const SELECTED_KEY = 'alembic.selectedProject';
+
+export class ProjectStore implements vscode.Disposable {
+  private entries: ProjectEntry[] = [];
+  private loadState: LoadState = 'loading';
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: ServerClient,
+    private readonly database: DatabaseReader,
+    private readonly memento: vscode.Memento,
+    private readonly log: Log,
+  ) {}
+
+  get state(): LoadState {
+    return this.loadState;
+  }
+
+  all(): readonly ProjectEntry[] {
+    return this.entries;
+  }
+
+  get(key: string): ProjectEntry | undefined {
+    return this.entries.find((e) => e.snapshot.key === key);
+  }
+
+  /** The project palette commands act on when there is no tree row to say which. */
+  selected(): ProjectEntry | undefined {
+    const key = this.memento.get<string>(SELECTED_KEY);
+    return this.entries.find((e) => e.snapshot.key === key) ?? this.entries[0];
+  }
+
+  async select(key: string): Promise<void> {
+    await this.memento.update(SELECTED_KEY, key);
+    this.changed.fire();
+  }
+
+  /** No server (no project in the workspace): say so to the views. */
+  markNone(): void {
+    this.entries = [];
+    this.loadState = 'none';
+    this.changed.fire();
+  }
+
+  /** Asks the server for the graphs again, then reads every database. Calls are serialised. */
+  refresh(): Promise<void> {
+    return this.enqueue(async () => {
+      const snapshots = await this.client.projects();
+      this.entries = await Promise.all(snapshots.map((s) => this.load(s)));
+      this.loadState = this.entries.length > 0 ? 'some' : this.client.started ? 'none' : this.loadState;
+      this.changed.fire();
+    });
+  }
+
+  /** Re-reads the database of one project (or all) without asking the server. */
+  refreshDatabase(key?: string): Promise<void> {
+    return this.enqueue(async () => {
+      this.entries = await Promise.all(
+        this.entries.map((e) => (key === undefined || e.snapshot.key === key ? this.load(e.snapshot) : e)),
+      );
+      this.changed.fire();
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work).catch((err: unknown) => this.log.error('Refreshing the Alembic view failed', err));
+    this.queue = next;
+    return next;
+  }
+
+  private async load(snapshot: ProjectSnapshot): Promise<ProjectEntry> {
+    const graph = new SnapshotGraph(snapshot.revisions);
+    let db: DbRead;
+    try {
+      db = await this.database.read(snapshot);
+    } catch (err) {
+      db = { kind: 'error', display: snapshot.sqlalchemyUrlRedacted ?? 'database', dialect: 'unknown', reason: 'other', message: describe(err) };
+    }
+    const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
+    this.client.sendDatabaseState({
+      key: snapshot.key,
+      states: states ? Object.fromEntries(states.states) : null,
+      note: noteOf(db),
+    });
+    return { snapshot, graph, db, states };
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** A sentence about the database for hovers and the status bar, or null when it was read. */
+export function noteOf(db: DbRead): string | null {
+  switch (db.kind) {
+    case 'ok':
+      return null;
+    case 'not-initialised':
+      return `Database ${db.display} not initialised (no version table): every revision is pending.`;
+    case 'no-url':
+      return 'No database URL configured.';
+    case 'invalid-url':
+      return db.message;
+    case 'error':
+      return `Database ${db.display}: ${db.message}`;
+  }
+}

@@ -1,0 +1,72 @@
+// Status bar item: `$(database) <current> · <n> pending`; click focuses the Revisions view.
+import * as vscode from 'vscode';
+import { reasonText } from './database';
+import { pendingCount } from './model';
+import { shortId } from './plans';
+import type { ProjectStore } from './projects';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly store: ProjectStore) {
+    this.item = vscode.window.createStatusBarItem('alembic.status', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'Alembic';
+    this.item.command = 'alembic.revisions.focus';
+    this.sub = store.onDidChange(() => this.update());
+    this.update();
+  }
+
+  private update(): void {
+    const entry = this.store.selected();
+    if (!entry) {
+      this.item.hide();
+      return;
+    }
+    const name = entry.snapshot.name;
+    let text: string;
+    let tooltip: string;
+    this.item.backgroundColor = undefined;
+    switch (entry.db.kind) {
+      case 'ok': {
+        const current = entry.states?.rows.map(shortId).join(', ') || 'base';
+        const pending = pendingCount(entry);
+        const missing = entry.states?.missing.length ?? 0;
+        text = `$(database) ${current} · ${pending} pending`;
+        tooltip = `${name}: ${entry.db.display} at ${current}, ${pending} pending`;
+        if (missing > 0) {
+          text += ` · ${missing} missing`;
+          tooltip += `; ${missing} revision(s) in the database are missing from the folder`;
+          this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        }
+        break;
+      }
+      case 'not-initialised':
+        text = '$(database) not initialised';
+        tooltip = `${name}: ${entry.db.display} has no version table yet`;
+        break;
+      case 'error':
+        text = `$(database) ${reasonText(entry.db.reason).toLowerCase()}`;
+        tooltip = `${name}: ${entry.db.message}`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      case 'invalid-url':
+        text = '$(database) invalid URL';
+        tooltip = `${name}: ${entry.db.message}`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      case 'no-url':
+        text = `$(database) ${entry.snapshot.heads.map(shortId).join(', ') || 'no revisions'}`;
+        tooltip = `${name}: no database URL configured`;
+        break;
+    }
+    this.item.text = text;
+    this.item.tooltip = `${tooltip}\nClick to show the Alembic revisions`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.item.dispose();
+  }
+}
