@@ -223,8 +223,11 @@ export function decodePythonSource(buf: Buffer): Decoded {
   const text = bytes.toString('utf8');
   const declared = codingOf(text);
   if (declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared)) {
+    const name = declared.toLowerCase().replace(/_/g, '-');
+    if (/^(latin-?1|iso-?8859-1|l1)$/.test(name)) return { text: bytes.toString('latin1'), problem: null };
     try {
-      return { text: new TextDecoder(declared).decode(bytes), problem: null };
+      const label = name.replace(/^iso-?8859-(\d+)$/, 'iso-8859-$1').replace(/^cp(125\d)$/, 'windows-$1');
+      return { text: new TextDecoder(label).decode(bytes), problem: null };
     } catch {
       // An encoding Node does not know: fall through to UTF-8.
     }
