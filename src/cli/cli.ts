@@ -2,13 +2,13 @@
 // argv in; stdout, stderr and an exit code out. Exit codes: 0 ok, 1 the check failed (error
 // diagnostics, or pending revisions with --fail-if-pending), 2 usage or environment error (bad
 // arguments, missing folder, unreadable config, database unreachable). Never a stack trace.
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { flag, formatOptions, parseArgs, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
 import { checkLines, countSummary, diagnosticsJson, graphJson, historyLines, problemJson, sortDiagnostics, type DiagnosticJson } from './format';
 import { CliError, loadProject, type LoadedProject } from './project';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
 
-declare const CLI_VERSION: string | undefined;
 
 const GRAPH_OPTIONS: OptionSpec[] = [
   ...PROJECT_OPTIONS,
@@ -68,7 +68,7 @@ options:
 ${formatOptions(CHECK_OPTIONS)}`;
 
 function version(): string {
-  return typeof CLI_VERSION === 'string' ? CLI_VERSION : '0.1.0';
+  return PACKAGE_VERSION;
 }
 
 /** Graph diagnostics plus configuration/scan problems (code `config`), display-ready and sorted. */

@@ -69,6 +69,7 @@ export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: str
   let configFile: string | undefined;
   if (opts.config !== undefined) {
     configFile = path.resolve(opts.cwd, opts.config);
+    if (await isDirectory(configFile)) throw new CliError(`config file is a folder: ${opts.config} (pass the alembic.ini or pyproject.toml in it)`);
     if (!(await isFile(configFile))) throw new CliError(`config file not found: ${opts.config}`);
   }
 
@@ -89,7 +90,8 @@ export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: str
     );
   }
   if (found.length > 1) {
-    const names = found.map((c) => displayPath(folder, c.configPath ?? c.pyprojectPath ?? c.rootDir)).join(', ');
+    const all = found.map((c) => displayPath(folder, c.configPath ?? c.pyprojectPath ?? c.rootDir));
+    const names = all.length > 10 ? `${all.slice(0, 10).join(', ')} and ${all.length - 10} more` : all.join(', ');
     throw new CliError(`${found.length} Alembic projects found in ${opts.folder ?? '.'} (${names}); choose one with --config FILE`);
   }
   const config = found[0];

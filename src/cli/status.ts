@@ -4,7 +4,6 @@ import { formatOptions, flag, UsageError, value, type OptionSpec, type ParsedArg
 import { chooseDatabaseUrl, parseSqlalchemyUrl } from '../core/dburl';
 import { computeDbState, type DbState } from '../core/state';
 import type { RevisionGraph } from '../core/graph';
-import { readVersionTable } from '../io/pg';
 import { displayPath } from './format';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { CliError, loadProject } from './project';
@@ -115,6 +114,8 @@ export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const table = value(args, 'version-table') ?? 'alembic_version';
   const schema = value(args, 'version-table-schema') ?? null;
+  // Loaded here so that graph/check never pay for loading `pg`.
+  const { readVersionTable } = await import('../io/pg');
   const read = await readVersionTable(parsed.pg, { table, schema, timeoutMs: timeout });
   if (read.kind === 'error') {
     throw new CliError(`cannot read the version table on ${parsed.display}: ${read.message}`);
