@@ -13,7 +13,7 @@ const range = (line: number, start: number, end: number): Diagnostic['range'] =>
   end: { line, character: end },
 });
 const codes = (d: Diagnostic[]): string[] => d.map((x) => String(x.code)).sort();
-const text = (d: Diagnostic | undefined): string => (d === undefined ? '' : typeof d.message === 'string' ? d.message : d.message.value);
+const msgOf = (d: Diagnostic | undefined): string => (d === undefined ? '' : typeof d.message === 'string' ? d.message : d.message.value);
 
 describe('server diagnostics (LSP over stdio)', function () {
   this.timeout(30000);
@@ -75,7 +75,7 @@ describe('server diagnostics (LSP over stdio)', function () {
     assert.deepEqual(missing?.range, range(15, 50, 61));
     assert.equal(missing?.severity, ERROR);
     assert.equal(
-      text(missing),
+      msgOf(missing),
       "down_revision 'aaaa0000002' does not match any revision in this folder (Revision aaaa0000002 referenced " +
         "from bbbb00000003 is not present). Alembic fails with KeyError: 'aaaa0000002' on every command.",
     );
@@ -90,7 +90,7 @@ describe('server diagnostics (LSP over stdio)', function () {
     const s = second.find((x) => x.code === 'duplicate-revision');
     assert.deepEqual(f?.range, range(14, 0, 30));
     assert.deepEqual(s?.range, range(14, 0, 30));
-    assert.match(text(f), /^Revision eeee00000002 is present more than once \(also in .*eeee00000002_second_copy\.py\)/);
+    assert.match(msgOf(f), /^Revision eeee00000002 is present more than once \(also in .*eeee00000002_second_copy\.py\)/);
     assert.deepEqual(f?.relatedInformation?.map((r) => r.location.uri), [uriOf(dup.second)]);
     assert.deepEqual(s?.relatedInformation?.map((r) => r.location.uri), [uriOf(dup.first)]);
   });
@@ -119,7 +119,7 @@ describe('server diagnostics (LSP over stdio)', function () {
     // Now break the buffer differently; the server must follow the buffer, not the fixed disk.
     await client.change(broken.third, text.replace("= 'aaaa0000002'", "= 'ffff00000000'"));
     const d = await client.waitForDiagnostics(broken.third, 'buffer link', (x) =>
-      x.some((y) => y.code === 'missing-down-revision' && text(y).startsWith("down_revision 'ffff00000000'")),
+      x.some((y) => y.code === 'missing-down-revision' && msgOf(y).startsWith("down_revision 'ffff00000000'")),
     );
     assert.deepEqual(codes(d), ['missing-down-revision', 'multiple-heads']);
     await client.close(broken.third);
@@ -218,7 +218,7 @@ describe('server diagnostics (LSP over stdio)', function () {
     await client.waitForDiagnostics(heads.orders, 'folder gone', (d) => d.length === 0);
     const ini = path.join(dirs['two-heads'], 'alembic.ini');
     const d = await client.waitForDiagnostics(ini, 'missing folder', (x) => x.length > 0);
-    assert.match(text(d[0]), /Versions folder does not exist: .*migrations[/\\]versions/);
+    assert.match(msgOf(d[0]), /Versions folder does not exist: .*migrations[/\\]versions/);
     const snap = await client.request<Array<{ key: string; revisions: unknown[] }>>('alembic/projects', null);
     assert.equal(snap.find((s) => s.key === ini)?.revisions.length, 0);
   });
