@@ -38,7 +38,23 @@ const SIMPLE_KEYWORDS = new Set([
 ]);
 const OPEN_NAME: Record<number, string> = { 40: '(', 91: '[', 123: '{' };
 const CLOSE_NAME: Record<number, string> = { 41: ')', 93: ']', 125: '}' };
-const MATCHING: Record<number, number> = { 41: 40, 93: 91, 125: 123 };
+
+// Character classes for the skipper (ASCII only; everything >= 128 is ordinary).
+const NEWLINE = 1;
+const HASH = 2;
+const BACKSLASH = 3;
+const QUOTE = 4;
+const OPEN = 5;
+const CLOSE = 6;
+const SEMI = 7;
+const CLASS = new Uint8Array(128);
+CLASS[10] = CLASS[13] = NEWLINE;
+CLASS[35] = HASH;
+CLASS[92] = BACKSLASH;
+CLASS[34] = CLASS[39] = QUOTE;
+CLASS[40] = CLASS[91] = CLASS[123] = OPEN;
+CLASS[41] = CLASS[93] = CLASS[125] = CLOSE;
+CLASS[59] = SEMI;
 
 export function scanModule(text: string, tracked: ReadonlySet<string>, lines: LineIndex): ModuleScan {
   const s = new Scanner(text, tracked, lines);
@@ -58,6 +74,7 @@ class Scanner {
   private sEnd = 0;
   private sContentEnd = 0;
   private sLast = 0;
+  private readonly stack: number[] = [];
   /** First keyword of the last column-0 line when it is a compound statement. */
   private keyword = '';
 
@@ -96,9 +113,12 @@ class Scanner {
       } else {
         if (prevIndent === -1 || (prevIndent === 0 && !prevColon)) { this.fail('unexpected indent', pos); break; }
         if (bodyIndent === -1) bodyIndent = indent;
-        const check = indent === bodyIndent && block !== '' && block !== 'def' && block !== 'class' && block !== 'async';
-        next = this.skip(pos, false);
-        if (check && this.error === null) this.blockAssignment(pos, block);
+        if (block === 'def' || block === 'class' || block === 'async') {
+          next = this.skip(pos, false, true); // the whole body in one go
+        } else {
+          next = this.skip(pos, false);
+          if (indent === bodyIndent && block !== '' && this.error === null) this.blockAssignment(pos, block);
+        }
       }
       prevIndent = indent;
       prevColon = this.sLast === 58;
@@ -122,32 +142,43 @@ class Scanner {
    * Skips one statement (or logical line when `semi` is false) from `pos`, tracking strings,
    * brackets, comments and backslash continuations. Sets sEnd (terminator offset), sContentEnd
    * (after the last significant character) and sLast; returns the offset after the terminator.
+   * Hot path: ordinary characters go through one table lookup in a tight inner loop.
    */
-  private skip(pos: number, semi: boolean): number {
+  private skip(pos: number, semi: boolean, block = false): number {
     const text = this.text;
     const len = this.len;
-    let stack: number[] | null = null;
-    let last = 0;
-    let contentEnd = pos;
+    const stack = this.stack;
+    const start = pos;
+    let depth = 0;
+    let commentStart = -1;
+    let commentEnd = -1;
     while (pos < len) {
-      const c = text.charCodeAt(pos);
-      switch (c) {
-        case 10: case 13:
-          if (stack === null || stack.length === 0) {
-            this.sEnd = pos;
-            this.sContentEnd = contentEnd;
-            this.sLast = last;
-            return pos + (c === 13 && text.charCodeAt(pos + 1) === 10 ? 2 : 1);
+      let c = text.charCodeAt(pos);
+      while (c >= 128 || CLASS[c] === 0) {
+        if (++pos >= len) break;
+        c = text.charCodeAt(pos);
+      }
+      if (pos >= len) break;
+      switch (CLASS[c]) {
+        case NEWLINE:
+          if (depth === 0) {
+            const after = pos + (c === 13 && text.charCodeAt(pos + 1) === 10 ? 2 : 1);
+            // Block mode (a def/class body): go on through indented, blank and comment lines.
+            const n = text.charCodeAt(after);
+            if (!block || !(n === 32 || n === 9 || n === 12 || n === 10 || n === 13 || n === 35)) {
+              return this.finish(start, pos, commentStart, commentEnd, after);
+            }
+            pos = after;
+            continue;
           }
           pos++;
           continue;
-        case 32: case 9: case 12:
-          pos++;
-          continue;
-        case 35:
+        case HASH:
+          commentStart = pos;
           pos = this.skipComment(pos);
+          commentEnd = pos;
           continue;
-        case 92: {
+        case BACKSLASH: {
           const n = text.charCodeAt(pos + 1);
           if (n === 10) pos += 2;
           else if (n === 13) pos += text.charCodeAt(pos + 2) === 10 ? 3 : 2;
@@ -155,7 +186,23 @@ class Scanner {
           else { this.fail('unexpected character after line continuation character', pos); return this.stop(); }
           continue;
         }
-        case 34: case 39: {
+        case QUOTE: {
+          if (text.charCodeAt(pos + 1) !== c) {
+            // Single-quoted string, inline: the common case.
+            let i = pos + 1;
+            for (;;) {
+              if (i >= len) break;
+              const d = text.charCodeAt(i);
+              if (d === c) break;
+              if (d === 92) i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
+              else if (d === 10 || d === 13) break;
+              else i++;
+            }
+            if (i < len && text.charCodeAt(i) === c) {
+              pos = i + 1;
+              continue;
+            }
+          }
           const end = findStringEnd(text, pos, pos);
           if (typeof end !== 'number') {
             const line = this.lines.lineAt(end.at) + 1;
@@ -163,53 +210,51 @@ class Scanner {
             return this.stop();
           }
           pos = end;
-          last = c;
-          contentEnd = pos;
           continue;
         }
-        case 40: case 91: case 123:
-          (stack ??= []).push(pos);
-          last = c;
-          contentEnd = ++pos;
+        case OPEN:
+          stack[depth++] = pos++;
           continue;
-        case 41: case 93: case 125: {
-          const open = stack === null ? undefined : stack.pop();
-          if (open === undefined) { this.fail(`unmatched '${CLOSE_NAME[c]}'`, pos); return this.stop(); }
+        case CLOSE: {
+          if (depth === 0) { this.fail(`unmatched '${CLOSE_NAME[c]}'`, pos); return this.stop(); }
+          const open = stack[--depth];
           const o = text.charCodeAt(open);
-          if (o !== MATCHING[c]) {
+          if (o !== (c === 41 ? 40 : c - 2)) {
             const openLine = this.lines.lineAt(open);
             const where = openLine === this.lines.lineAt(pos) ? '' : ` on line ${openLine + 1}`;
             this.fail(`closing parenthesis '${CLOSE_NAME[c]}' does not match opening parenthesis '${OPEN_NAME[o]}'${where}`, pos);
             return this.stop();
           }
-          last = c;
-          contentEnd = ++pos;
+          pos++;
           continue;
         }
-        case 59:
-          if (semi && (stack === null || stack.length === 0)) {
-            this.sEnd = pos;
-            this.sContentEnd = contentEnd;
-            this.sLast = last;
-            return pos + 1;
-          }
-          last = c;
-          contentEnd = ++pos;
-          continue;
-        default:
-          last = c;
-          contentEnd = ++pos;
+        default: // SEMI
+          if (semi && depth === 0) return this.finish(start, pos, commentStart, commentEnd, pos + 1);
+          pos++;
       }
     }
-    if (stack !== null && stack.length > 0) {
-      const open = stack[stack.length - 1];
+    if (depth > 0) {
+      const open = stack[depth - 1];
       this.fail(`'${OPEN_NAME[text.charCodeAt(open)]}' was never closed`, open);
       return this.stop();
     }
-    this.sEnd = len;
-    this.sContentEnd = contentEnd;
-    this.sLast = last;
-    return len;
+    return this.finish(start, len, commentStart, commentEnd, len);
+  }
+
+  /** Records the statement's end: terminator at `end`, content end found by walking back over
+   * a trailing comment, spaces and continuations. */
+  private finish(start: number, end: number, commentStart: number, commentEnd: number, next: number): number {
+    const text = this.text;
+    let e = commentEnd === end ? commentStart : end;
+    while (e > start) {
+      const c = text.charCodeAt(e - 1);
+      if (c === 32 || c === 9 || c === 12 || c === 10 || c === 13 || c === 92) e--;
+      else break;
+    }
+    this.sEnd = end;
+    this.sContentEnd = e;
+    this.sLast = e > start ? text.charCodeAt(e - 1) : 0;
+    return next;
   }
 
   private stop(): number {
