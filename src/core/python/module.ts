@@ -95,6 +95,7 @@ class Scanner {
     let prevColon = false;
     let block = ''; // keyword of the enclosing column-0 compound statement
     let bodyIndent = -1;
+    let headerStart = 0;
     while (pos < len && this.error === null) {
       const lineStart = pos;
       let c = text.charCodeAt(pos);
@@ -106,7 +107,8 @@ class Scanner {
       const indent = pos - lineStart;
       let next: number;
       if (indent === 0) {
-        if (prevColon) { this.fail('expected an indented block', pos); break; }
+        if (prevColon) { this.fail(this.expectedBlock(prevIndent, headerStart), pos); break; }
+        headerStart = pos;
         next = this.moduleLine(pos);
         block = this.keyword;
         bodyIndent = -1;
@@ -124,7 +126,15 @@ class Scanner {
       prevColon = this.sLast === 58;
       pos = next;
     }
-    if (this.error === null && prevColon) this.fail('expected an indented block', len);
+    if (this.error === null && prevColon) this.fail(this.expectedBlock(prevIndent, headerStart), len);
+  }
+
+  /** Python's wording: "expected an indented block after function definition on line 3". */
+  private expectedBlock(prevIndent: number, headerStart: number): string {
+    const kw = this.keyword;
+    if (prevIndent !== 0 || kw === '') return 'expected an indented block';
+    const what = kw === 'def' || kw === 'async' ? 'function definition' : kw === 'class' ? 'class definition' : `'${kw}' statement`;
+    return `expected an indented block after ${what} on line ${this.lines.lineAt(headerStart) + 1}`;
   }
 
   private skipComment(pos: number): number {
