@@ -145,7 +145,7 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
           title: `Replace with '${id}'${message ? ` (${message})` : ''}`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diag],
-          isPreferred: i === 0 && (id.startsWith(data.missing) || data.missing.startsWith(id)),
+          isPreferred: i === 0 && (id.startsWith(data.missing) || data.missing.startsWith(id) || editDistance(id, data.missing) <= 2),
           edit: { changes: { [uri]: ranges.map((range) => ({ range, newText: id })) } },
         };
       });
