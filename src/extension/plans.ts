@@ -55,10 +55,14 @@ export class SnapshotGraph {
     return seen;
   }
 
-  /** Everything above `id` (children and dependents, transitively), without `id`. */
+  /**
+   * What must go when `id` stays but nothing above it does: its children (down_revision), then
+   * their children and dependents, transitively. A revision that only depends_on `id` itself
+   * keeps its dependency and stays (alembic 1.8 agrees).
+   */
   descendants(id: string): Set<string> {
     const seen = new Set<string>();
-    const stack = [...(this.byId.get(id)?.children ?? []), ...(this.dependents.get(id) ?? [])];
+    const stack = [...(this.byId.get(id)?.children ?? [])];
     while (stack.length > 0) {
       const next = stack.pop() as string;
       if (seen.has(next) || !this.byId.has(next)) continue;
