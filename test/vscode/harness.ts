@@ -108,9 +108,9 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 }
 
 export async function runUiTests(shared: Shared, group: string, tests: UiTest[], counts: Counts, grep?: RegExp): Promise<void> {
-  console.log(`\n  ${group}`);
-  for (const test of tests) {
-    if (grep && !grep.test(`${group} ${test.title}`)) continue;
+  const selected = tests.filter((test) => !grep || grep.test(`${group} ${test.title}`));
+  if (selected.length > 0) console.log(`\n  ${group}`);
+  for (const test of selected) {
     const t = new TestRun(shared, test.title, test.folder);
     fs.rmSync(t.shotsDir, { recursive: true, force: true });
     const started = Date.now();

@@ -11,7 +11,10 @@ import * as path from 'node:path';
 import { ensureCodeServer } from '../../scripts/code-server';
 import { makeShared, REPO_ROOT, RESULTS_DIR, runUiTests, type Counts, type Shared } from './harness';
 import { runInHostSuite } from './in-host';
+import { createRevisionTests } from './ui/create-revision';
+import { mergeHeadsTests } from './ui/merge-heads';
 import { smokeTests } from './ui/smoke';
+import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
 
 function report(counts: Counts): void {
   const file = process.env.ALEMBIC_TEST_COUNTS;
@@ -51,6 +54,9 @@ async function main(): Promise<number> {
   try {
     if (!grep || grep.test('in-host suite')) await runInHostSuite(shared, counts);
     await runUiTests(shared, 'UI: smoke', smokeTests, counts, grep);
+    await runUiTests(shared, 'UI: scenario 1, upgrade and downgrade from the tree', upgradeDowngradeTests, counts, grep);
+    await runUiTests(shared, 'UI: scenario 2, create a revision from the command palette', createRevisionTests, counts, grep);
+    await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);
   } finally {
     await shared.close();
   }

@@ -130,6 +130,22 @@ export class Workbench {
     return input;
   }
 
+  /**
+   * Waits for an input box (showInputBox) to replace the command palette: the quick input is
+   * visible, lists no entries, its text field is empty and focused. Typing earlier loses keys.
+   */
+  async inputBox(): Promise<Locator> {
+    const widget = this.page.locator('.quick-input-widget');
+    await until('an empty, focused input box', 15_000, async () => {
+      if (!(await widget.isVisible())) return undefined;
+      const input = widget.locator('.quick-input-box input').first();
+      const rows = await widget.locator('.quick-input-list .monaco-list-row').count();
+      const ready = rows === 0 && (await input.inputValue()) === '' && (await input.evaluate((e) => e.matches(':focus')));
+      return ready ? true : undefined;
+    });
+    return widget;
+  }
+
   /** Clicks the activity-bar entry of a view container (by its title). */
   async openContainer(title: string): Promise<void> {
     const item = this.page.locator(`.activitybar [aria-label^="${title}"]`).first();

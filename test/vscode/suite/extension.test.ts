@@ -57,6 +57,18 @@ describe('the extension inside a real VS Code', () => {
     });
     assert.deepEqual(found.map((d) => d.length), heads.map(() => 1));
   });
+
+  it("reports nothing but the two heads on a project written from alembic's own generic template", async function () {
+    const heads = (process.env.ALEMBIC_VSCODE_HEAD_FILES ?? '').split(path.delimiter).filter(Boolean);
+    if (heads.length === 0) this.skip();
+    await until('the multiple-heads diagnostics', 45_000, () =>
+      heads.every((f) => vscode.languages.getDiagnostics(vscode.Uri.file(f)).some((d) => d.source === 'alembic')) ? true : undefined,
+    );
+    const others = vscode.languages
+      .getDiagnostics()
+      .flatMap(([uri, ds]) => ds.filter((d) => d.source === 'alembic' && diagnosticCode(d) !== 'multiple-heads').map((d) => `${path.basename(uri.fsPath)}:${d.range.start.line + 1}: ${d.message} (${diagnosticCode(d) ?? 'no code'})`));
+    assert.deepEqual(others, []);
+  });
 });
 
 function diagnosticCode(d: vscode.Diagnostic): string | undefined {
