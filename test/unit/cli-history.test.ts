@@ -1,0 +1,73 @@
+// `alembic-migrations graph` (text) against the real `alembic history` (/usr/bin/alembic) on the
+// same folders: the same lines, and newest first (every revision before its parents).
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateSpecs } from '../../bench/generate';
+import { writeMigrationFolder, type RevSpec } from '../support/fixture-writer';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const ALEMBIC = '/usr/bin/alembic';
+
+function run(cmd: string, args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The revision id of a history line (`<parents> [(deps)] -> <id> …`). */
+function idOf(line: string): string {
+  const m = / -> ([^\s,]+)/u.exec(line);
+  assert.ok(m, `not a history line: ${line}`);
+  return m[1];
+}
+
+async function compare(specs: RevSpec[]): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-cli-history-'));
+  try {
+    await fs.writeFile(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = %(here)s/migrations\n');
+    await writeMigrationFolder(path.join(dir, 'migrations', 'versions'), specs);
+    const theirs = run(ALEMBIC, ['history'], dir);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    const ours = run(process.execPath, [CLI, 'graph'], dir);
+    assert.equal(ours.code, 0, ours.stderr);
+    const a = theirs.stdout.trimEnd().split('\n');
+    const b = ours.stdout.trimEnd().split('\n');
+    assert.deepEqual([...b].sort(), [...a].sort());
+
+    // newest first: a revision's line comes before the lines of its down_revisions
+    const pos = new Map(b.map((l, i) => [idOf(l), i]));
+    for (const s of specs) {
+      const parents = s.down === null ? [] : typeof s.down === 'string' ? [s.down] : s.down;
+      for (const p of parents) assert.ok((pos.get(s.id) ?? -1) < (pos.get(p) ?? -1), `${s.id} is listed after its parent ${p}`);
+    }
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('cli graph history view vs alembic history', () => {
+  it('prints the same lines as alembic history for branches, a merge, a label and depends_on', async () => {
+    await compare([
+      { id: 'aaaa0001', down: null, message: 'base' },
+      { id: 'bbbb0002', down: 'aaaa0001', message: 'left' },
+      { id: 'cccc0003', down: 'aaaa0001', message: 'right' },
+      { id: 'dddd0004', down: ['bbbb0002', 'cccc0003'], message: 'merge' },
+      { id: 'eeee0005', down: 'dddd0004', branchLabels: ['feature'], dependsOn: ['cccc0003'], message: 'feature start' },
+    ]);
+  });
+
+  it('prints the same lines as alembic history for two labelled bases and an effective head', async () => {
+    await compare([
+      { id: 'aaaa0001', down: null, branchLabels: ['main'], message: 'main base' },
+      { id: 'bbbb0002', down: 'aaaa0001', dependsOn: ['cccc0003'], message: 'uses audit' },
+      { id: 'cccc0003', down: null, branchLabels: ['audit'], message: 'audit base' },
+    ]);
+  });
+
+  it('prints the same lines as alembic history on a generated 300-revision project', async () => {
+    await compare(generateSpecs(300));
+  });
+});
