@@ -22,7 +22,11 @@ export interface DiscoverOptions {
   section?: string;
   /** Explicit versions folders (relative to the root, or absolute): replace the configured ones. */
   versionLocations?: string[];
-  /** Overrides recursive_version_locations. */
+  /**
+   * `true` turns recursion on for every project found (like `recursive_version_locations =
+   * true`); `false` never turns off a config's own `recursive_version_locations = true`, so a
+   * settings default of false is harmless. For explicit `versionLocations` it is the only source.
+   */
   recursive?: boolean;
   /** How many folder levels below the root are searched; default 8. */
   maxDepth?: number;
@@ -254,7 +258,7 @@ function applyOverrides(config: ProjectConfig, root: string, options: DiscoverOp
     config.versionLocations = options.versionLocations.map((v) => nodePath.resolve(root, v));
     delete config.settingLocations.version_locations;
   }
-  if (options.recursive !== undefined) config.recursiveVersionLocations = options.recursive;
+  if (options.recursive === true) config.recursiveVersionLocations = true;
   return config;
 }
 

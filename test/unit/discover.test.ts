@@ -187,6 +187,15 @@ describe('discovery overrides', () => {
     assert.equal(o.recursiveVersionLocations, true);
   });
 
+  it('recursive: false never turns off a config that asks for recursion', async () => {
+    write('alembic.ini', '[alembic]\nscript_location = m\nrecursive_version_locations = true\n');
+    mkdir('m/versions');
+    const [c] = await discoverProjects(tmp, { recursive: false });
+    assert.equal(c.recursiveVersionLocations, true);
+    const [d] = await discoverProjects(tmp, { versionLocations: ['m/versions'], recursive: false });
+    assert.equal(d.recursiveVersionLocations, false);
+  });
+
   it('loadProjectConfig of a pyproject.toml also reads the alembic.ini beside it', async () => {
     write('alembic.ini', '[alembic]\nsqlalchemy.url = postgresql://u@h/d\n');
     write('pyproject.toml', '[tool.alembic]\nscript_location = "m"\n');
