@@ -135,6 +135,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  // Queued first, so every request that follows waits for the initial discovery.
+  void workspace.setFolders(initialFolders);
   void guard('Initialization', undefined, async () => {
     if (supportsDynamicWatch) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -151,7 +153,6 @@ connection.onInitialized(() => {
         void workspace.setFolders(added, removed);
       });
     }
-    await workspace.setFolders(initialFolders);
   });
 });
 
