@@ -126,7 +126,7 @@ class Scanner {
       prevColon = this.sLast === 58;
       pos = next;
     }
-    if (this.error === null && prevColon) this.fail(this.expectedBlock(prevIndent, headerStart), len);
+    if (this.error === null && prevColon) this.fail(this.expectedBlock(prevIndent, headerStart), this.sContentEnd);
   }
 
   /** Python's wording: "expected an indented block after function definition on line 3". */
@@ -215,7 +215,8 @@ class Scanner {
           }
           const end = findStringEnd(text, pos, pos);
           if (typeof end !== 'number') {
-            const line = this.lines.lineAt(end.at) + 1;
+            // Python names the line of the last character it read.
+            const line = this.lines.lineAt(end.at >= len && len > 0 ? len - 1 : end.at) + 1;
             this.fail(`${end.message} (detected at line ${line})`, pos);
             return this.stop();
           }
