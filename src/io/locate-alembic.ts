@@ -1,6 +1,6 @@
 // Which command runs alembic for a project, first match wins:
 //   1. the setting (a command prefix, used as given: docker/poetry/uv wrappers are not probed);
-//   2. the Python extension's interpreter, as `<python> -m alembic`, when it can import alembic;
+//   2. the Python extension's interpreter, as `<python> -m alembic`, when it finds the alembic package;
 //   3. a `.venv` or `venv` in the project folder or a parent up to the repository root
 //      (`bin/alembic`, on Windows `Scripts\alembic.exe`);
 //   4. `alembic` on PATH (returned as an absolute path).
@@ -45,12 +45,15 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** True when `<python> -c "import alembic"` succeeds. */
+/**
+ * True when the interpreter can import alembic. Asks `importlib.util.find_spec` (finds the
+ * package without importing SQLAlchemy: milliseconds instead of a second or two).
+ */
 export function pythonHasAlembic(python: string, env: Record<string, string | undefined>): Promise<boolean> {
   return new Promise((resolve) => {
     execFile(
       python,
-      ['-c', 'import alembic'],
+      ['-c', "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('alembic') else 1)"],
       { timeout: PROBE_TIMEOUT_MS, env: { ...process.env, ...env }, windowsHide: true },
       (err) => resolve(!err),
     );
