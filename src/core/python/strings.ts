@@ -115,12 +115,14 @@ export function readString(text: string, start: number): StringLiteral | StringE
   const kind: StringKind = flags & B ? 'bytes' : flags & F ? 'fstring' : 'str';
   let value: string | null = null;
   if (kind === 'str') {
-    const body = text.slice(contentStart, contentEnd);
+    // Python reads source newlines as \n before decoding escapes (so an escaped \r stays).
+    let body = text.slice(contentStart, contentEnd);
+    if (body.indexOf('\r') >= 0) body = body.replace(/\r\n?/g, '\n');
     const decoded = raw || body.indexOf('\\') < 0 ? body : decodeEscapes(body);
     if (decoded === undefined) {
       return { message: 'invalid escape', start, at: contentStart };
     }
-    value = decoded !== null && decoded.indexOf('\r') >= 0 ? decoded.replace(/\r\n?/g, '\n') : decoded;
+    value = decoded;
   }
   return { start, end, contentStart, contentEnd, kind, raw, value };
 }
