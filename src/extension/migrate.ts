@@ -42,7 +42,7 @@ function pickFor(entry: ProjectEntry, id: string): RevisionPick {
 async function runAndRefresh(ctx: Ctx, entry: ProjectEntry, args: string[], title: string): Promise<boolean> {
   const out = await ctx.runs.run(targetOf(entry.snapshot), args, title);
   await ctx.store.refreshDatabase(entry.snapshot.key);
-  if (out?.ok) void vscode.window.setStatusBarMessage(`$(check) Alembic: ${title} done`, 5000);
+  if (out?.ok) void vscode.window.setStatusBarMessage(`$(check) alembic ${args.join(' ')}: done`, 5000);
   return out?.ok === true;
 }
 
