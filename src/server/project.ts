@@ -69,9 +69,13 @@ export class Project {
 
   /** Removes `p` and every file below it (a deleted folder); returns whether any was held. */
   deletePath(p: string): boolean {
-    let changed = this.files.delete(p);
+    if (this.files.delete(p)) return true;
+    // Not a file we hold: maybe a deleted folder (only then is every path compared).
+    if (p.endsWith('.py')) return false;
+    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    let changed = false;
     for (const key of [...this.files.keys()]) {
-      if (isInside(p, key)) {
+      if (key.startsWith(prefix)) {
         this.files.delete(key);
         changed = true;
       }

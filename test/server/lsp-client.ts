@@ -2,12 +2,19 @@
 // --stdio`), speaks JSON-RPC over its stdio with vscode-jsonrpc, answers the server's requests
 // (workspace/configuration, client/registerCapability) and records what it publishes.
 // Tests poll the recorded state with a timeout (`waitFor`) instead of sleeping.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import type {
   ConfigurationParams,
   Diagnostic,
@@ -42,6 +49,8 @@ export interface StartOptions {
   settings?: (scopeUri: string | undefined) => unknown;
   /** Advertise dynamic registration of file watchers and configuration (default true). */
   dynamicRegistration?: boolean;
+  /** 'stdio' (default, as other editors run it) or 'ipc' (as vscode-languageclient's TransportKind.ipc does). */
+  transport?: 'stdio' | 'ipc';
 }
 
 export class LspTestClient {
@@ -66,9 +75,17 @@ export class LspTestClient {
   }
 
   static async start(opts: StartOptions): Promise<LspTestClient> {
-    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    if (!proc.stdout || !proc.stdin || !proc.stderr) throw new Error('server stdio not piped');
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    let proc: ChildProcess;
+    let conn: MessageConnection;
+    if (opts.transport === 'ipc') {
+      proc = fork(SERVER_JS, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+    } else {
+      proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      if (!proc.stdout || !proc.stdin) throw new Error('server stdio not piped');
+      conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    }
+    if (!proc.stderr) throw new Error('server stderr not piped');
     const client = new LspTestClient(proc, conn, opts.settings);
     proc.stderr.on('data', (d: Buffer) => (client.stderr += d.toString()));
     proc.on('exit', () => (client.exited = true));

@@ -182,6 +182,14 @@ describe('server projects and settings (LSP over stdio)', function () {
     assert.deepEqual(c.registrations, []);
   });
 
+  it('runs over node IPC as vscode-languageclient starts it (TransportKind.ipc)', async () => {
+    const { dirs } = await copyFixtures('two-heads');
+    const c = (client = await LspTestClient.start({ folders: [{ name: 'two-heads', path: dirs['two-heads'] }], transport: 'ipc' }));
+    const d = await c.waitForDiagnostics(path.join(dirs['two-heads'], ...V, '3c4d5e6f7081_add_orders.py'), 'loaded', (x) => x.length === 1);
+    assert.equal(d[0].code, 'multiple-heads');
+    assert.deepEqual((await projects(c)).map((s) => s.name), ['two-heads/alembic.ini']);
+  });
+
   it('registers file watchers for revision files and config files when the client allows it', async () => {
     const { dirs } = await copyFixtures('two-heads');
     const c = (client = await LspTestClient.start({ folders: [{ name: 'two-heads', path: dirs['two-heads'] }] }));
