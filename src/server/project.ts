@@ -19,9 +19,9 @@ export interface FolderInfo {
   name: string;
 }
 
-/** The key the protocol promises: the config file, or the first versions folder. */
+/** The key the protocol promises: the config file (alembic.ini, else pyproject.toml), or the first versions folder. */
 export function projectKey(config: ProjectConfig): string {
-  return config.configPath ?? config.versionLocations[0] ?? config.rootDir;
+  return config.configPath ?? config.pyprojectPath ?? config.versionLocations[0] ?? config.rootDir;
 }
 
 export class Project {
@@ -160,8 +160,9 @@ function projectName(config: ProjectConfig, folder: FolderInfo): string {
     const r = path.relative(folder.path, p);
     return r === '' ? folder.name : r.startsWith('..') || path.isAbsolute(r) ? p : `${folder.name}/${r.split(path.sep).join('/')}`;
   };
-  if (config.configPath) {
-    const base = rel(config.configPath);
+  const configFile = config.configPath ?? config.pyprojectPath;
+  if (configFile) {
+    const base = rel(configFile);
     return config.section && config.section !== 'alembic' ? `${base} [${config.section}]` : base;
   }
   return config.versionLocations.length > 0 ? config.versionLocations.map(rel).join(', ') : folder.name;

@@ -182,6 +182,29 @@ describe('server projects and settings (LSP over stdio)', function () {
     assert.deepEqual(c.registrations, []);
   });
 
+  it('finds a pyproject.toml [tool.alembic] project and resolves a depends_on branch label to its revision', async () => {
+    const { dirs } = await copyFixtures('explicit');
+    const root = dirs['explicit'];
+    await fs.writeFile(path.join(root, 'pyproject.toml'), '[project]\nname = "x"\n\n[tool.alembic]\nscript_location = "db"\nversion_locations = ["%(here)s/db/revs"]\n');
+    const first = path.join(root, 'db', 'revs', 'cafe00000001_first.py');
+    const second = path.join(root, 'db', 'revs', 'cafe00000002_second.py');
+    const firstText = await fs.readFile(first, 'utf8');
+    await fs.writeFile(first, firstText.replace('branch_labels: Union[str, Sequence[str], None] = None', "branch_labels: Union[str, Sequence[str], None] = 'core'"));
+    const secondText = await fs.readFile(second, 'utf8');
+    const withDep = secondText.replace('depends_on: Union[str, Sequence[str], None] = None', "depends_on: Union[str, Sequence[str], None] = ['core']");
+    await fs.writeFile(second, withDep);
+    const c = (client = await LspTestClient.start({ folders: [{ name: 'explicit', path: root }] }));
+    const snaps = await projects(c);
+    assert.deepEqual(
+      snaps.map((s) => ({ key: s.key, name: s.name, versionLocations: s.versionLocations, heads: s.heads })),
+      [{ key: path.join(root, 'pyproject.toml'), name: 'explicit/pyproject.toml', versionLocations: [path.join(root, 'db', 'revs')], heads: ['cafe00000002'] }],
+    );
+    const line = withDep.split('\n').findIndex((l) => l.startsWith('depends_on'));
+    const col = withDep.split('\n')[line].indexOf("'core'") + 2;
+    const loc = await c.request('textDocument/definition', { textDocument: { uri: uriOf(second) }, position: { line, character: col } });
+    assert.deepEqual(loc, { uri: uriOf(first), range: { start: { line: 14, character: 17 }, end: { line: 14, character: 29 } } });
+  });
+
   it('runs over node IPC as vscode-languageclient starts it (TransportKind.ipc)', async () => {
     const { dirs } = await copyFixtures('two-heads');
     const c = (client = await LspTestClient.start({ folders: [{ name: 'two-heads', path: dirs['two-heads'] }], transport: 'ipc' }));
