@@ -63,8 +63,18 @@ export async function discoverProjects(root: string, options: DiscoverOptions = 
     const folders = await findConfigFolders(absRoot, options.maxDepth ?? DEFAULT_MAX_DEPTH);
     projects = [];
     for (const f of folders) {
-      const p = await loadFolder(f.dir, f.hasIni, f.hasToml, options.section);
-      if (p) projects.push(p);
+      try {
+        const p = await loadFolder(f.dir, f.hasIni, f.hasToml, options.section);
+        if (p) projects.push(p);
+      } catch (e) {
+        // Not expected (every step reports its own problems); keep the other projects anyway.
+        const config = explicitProjectConfig(f.dir, [], false, options.section);
+        config.configPath = f.hasIni ? nodePath.join(f.dir, INI_NAME) : null;
+        config.pyprojectPath = f.hasIni ? null : nodePath.join(f.dir, TOML_NAME);
+        const where = config.configPath ?? config.pyprojectPath ?? f.dir;
+        config.problems.push({ severity: 'error', message: `Cannot read ${where}: ${e instanceof Error ? e.message : String(e)}`, path: where, line: 0 });
+        projects.push(config);
+      }
     }
   }
   return projects.map((p) => applyOverrides(p, absRoot, options));
