@@ -8,8 +8,21 @@ import type { FileProblem, IdRef, IdRefKind, MigrationFile, Range, RevisionVaria
 const VARIABLES: readonly RevisionVariable[] = ['revision', 'down_revision', 'branch_labels', 'depends_on'];
 const TRACKED: ReadonlySet<string> = new Set(VARIABLES);
 
-/** Characters Alembic refuses in a revision id (`Revision.verify_rev_id`). */
-const ILLEGAL_ID_CHARS = ['@', '-', '+', ':'];
+/** Characters Alembic refuses in a revision id (`Revision.verify_rev_id`), sorted as Python
+ * sorts them: `+ - : @`. */
+const ILLEGAL_ID_CHARS = ['+', '-', ':', '@'];
+
+function illegalChars(id: string): string[] | null {
+  let found: string[] | null = null;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 43 || c === 45 || c === 58 || c === 64) {
+      found = ILLEGAL_ID_CHARS.filter((ch) => id.includes(ch));
+      break;
+    }
+  }
+  return found;
+}
 
 const LITERALS_ONLY =
   'Alembic Migrations reads only literal values (strings, None, tuples/lists of strings) and module-level string constants';
@@ -79,8 +92,8 @@ export function readMigration(text: string, path: string): MigrationFile {
       }
       file.revision = v.value;
       ref(v, 'revision');
-      const bad = ILLEGAL_ID_CHARS.filter((ch) => v.value.includes(ch)).sort();
-      if (bad.length > 0) {
+      const bad = illegalChars(v.value);
+      if (bad !== null) {
         problems.push({
           code: 'invalid-revision-id',
           severity: 'error',

@@ -3,7 +3,7 @@
 // everywhere so nothing inside a function, class or string is ever taken for a module variable.
 // Stops at the first syntax error it can see (as Python would refuse the file) and keeps what it
 // read before it. Never throws.
-import { ExprReader, isIdentPart, isIdentStart } from './expr';
+import { ExprReader, isIdentStart } from './expr';
 import type { LineIndex } from './lines';
 import { findStringEnd, readString, stringPrefixLength } from './strings';
 import { type PyValue, unresolved } from './values';
@@ -277,7 +277,12 @@ class Scanner {
 
   private identEnd(pos: number): number {
     const text = this.text;
-    while (pos < this.len && isIdentPart(text.charCodeAt(pos))) pos++;
+    const len = this.len;
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57) || c >= 128) pos++;
+      else break;
+    }
     return pos;
   }
 
@@ -339,16 +344,17 @@ class Scanner {
   private stringStatement(pos: number): number {
     const next = this.skip(pos, true);
     if (!this.first || this.error !== null) return next;
+    // The usual docstring is one literal: read it once.
+    const lit = readString(this.text, pos);
+    if (lit !== null && 'kind' in lit && lit.end === this.sContentEnd) {
+      if (lit.value !== null) {
+        this.docstring = { value: lit.value, contentStart: lit.contentStart, contentEnd: lit.contentEnd, single: true };
+      }
+      return next;
+    }
     const value = this.reader.readTop(pos, this.sEnd);
     if (value !== null && value.kind === 'str' && this.reader.ws() === -1) {
-      const lit = readString(this.text, pos);
-      const single = lit !== null && 'kind' in lit && lit.end === this.sContentEnd;
-      this.docstring = {
-        value: value.value,
-        contentStart: single ? lit.contentStart : pos,
-        contentEnd: single ? lit.contentEnd : this.sContentEnd,
-        single,
-      };
+      this.docstring = { value: value.value, contentStart: pos, contentEnd: this.sContentEnd, single: false };
     }
     return next;
   }
