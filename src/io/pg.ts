@@ -127,7 +127,7 @@ export function classifyPgError(
 
   if (code && NETWORK_WORDS[code]) return err('unreachable', `Cannot reach PostgreSQL at ${where} (${NETWORK_WORDS[code]})`);
   if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message) || code === '57014') {
-    return err('timeout', `PostgreSQL at ${where} did not answer within ${ctx.timeoutMs / 1000} s`);
+    return err('timeout', `PostgreSQL at ${where} did not answer within ${ctx.timeoutMs / 1000} s (database "${db}")`);
   }
   if ((code && TLS_CODES.has(code)) || /\bSSL\b|\bTLS\b|certificate/i.test(message)) {
     if (code === '28000' && /no encryption/i.test(message)) {
@@ -137,7 +137,7 @@ export function classifyPgError(
   }
   switch (code) {
     case '28P01':
-      return err('auth', `PostgreSQL at ${where} rejected the password for user "${user}"`);
+      return err('auth', `PostgreSQL at ${where} rejected the password for user "${user}" (database "${db}")`);
     case '28000':
       return err('auth', `PostgreSQL at ${where} refused user "${user}" for database "${db}": ${message}`);
     case '3D000':
@@ -153,7 +153,7 @@ export function classifyPgError(
   }
   if (code && code.startsWith('08')) return err('unreachable', `Cannot reach PostgreSQL at ${where}: ${message}`);
   if (/client password must be a string|password authentication/i.test(message)) {
-    return err('auth', `PostgreSQL at ${where} asked for a password for user "${user}" and none is set`);
+    return err('auth', `PostgreSQL at ${where} asked for a password for user "${user}" (database "${db}") and none is set`);
   }
   if (/Connection terminated unexpectedly/i.test(message)) {
     return err('unreachable', `PostgreSQL at ${where} closed the connection unexpectedly`);

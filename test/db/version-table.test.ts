@@ -223,7 +223,7 @@ describe('version table (real PostgreSQL, real alembic)', function () {
       assert.deepEqual(r, {
         kind: 'error',
         reason: 'auth',
-        message: `PostgreSQL at 127.0.0.1:${pg.port} rejected the password for user "${pg.user}".`,
+        message: `PostgreSQL at 127.0.0.1:${pg.port} rejected the password for user "${pg.user}" (database "app").`,
       });
     });
 
@@ -234,7 +234,16 @@ describe('version table (real PostgreSQL, real alembic)', function () {
       assert.deepEqual(r, {
         kind: 'error',
         reason: 'auth',
-        message: `PostgreSQL at 127.0.0.1:${pg.port} asked for a password for user "${pg.user}" and none is set.`,
+        message: `PostgreSQL at 127.0.0.1:${pg.port} asked for a password for user "${pg.user}" (database "app") and none is set.`,
+      });
+    });
+
+    it('sslmode=require against a server without TLS → ssl', async () => {
+      const r = await readVersionTable(targetOf(`${pg.url}?sslmode=require`));
+      assert.deepEqual(r, {
+        kind: 'error',
+        reason: 'ssl',
+        message: `The SSL connection to PostgreSQL at 127.0.0.1:${pg.port} failed: The server does not support SSL connections.`,
       });
     });
 
@@ -267,7 +276,7 @@ describe('version table (real PostgreSQL, real alembic)', function () {
       try {
         await holder.query('BEGIN; LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE');
         const r = await readVersionTable({ ...targetOf(pg.url), database: 'locked' }, { timeoutMs: 800 });
-        assert.deepEqual(r, { kind: 'error', reason: 'timeout', message: `PostgreSQL at 127.0.0.1:${pg.port} did not answer within 0.8 s.` });
+        assert.deepEqual(r, { kind: 'error', reason: 'timeout', message: `PostgreSQL at 127.0.0.1:${pg.port} did not answer within 0.8 s (database "locked").` });
       } finally {
         await holder.query('ROLLBACK').catch(() => undefined);
         await holder.end();
