@@ -65,12 +65,16 @@ export async function createRevision(ctx: Ctx, entry: ProjectEntry): Promise<voi
 
   // Head: only when there is more than one (alembic refuses to guess).
   if (s.heads.length > 1) {
+    // `label@head` only names a head when no other head carries that label.
+    const labelsOf = (h: string): string[] => entry.graph.get(h)?.effectiveBranchLabels ?? [];
+    const uses = new Map<string, number>();
+    for (const h of s.heads) for (const l of new Set(labelsOf(h))) uses.set(l, (uses.get(l) ?? 0) + 1);
     const items: HeadPick[] = [];
     for (const h of s.heads) {
-      const r = entry.graph.get(h);
-      const labels = r?.effectiveBranchLabels ?? [];
-      items.push({ label: r?.message ?? h, description: shortId(h), head: h });
-      for (const l of labels) items.push({ label: `${l}@head`, description: `the head of branch ${l}`, head: `${l}@head` });
+      items.push({ label: entry.graph.get(h)?.message ?? h, description: shortId(h), head: h });
+      for (const l of new Set(labelsOf(h))) {
+        if (uses.get(l) === 1) items.push({ label: `${l}@head`, description: `the head of branch ${l} (${shortId(h)})`, head: `${l}@head` });
+      }
     }
     const head = await vscode.window.showQuickPick(items, {
       title: `${s.name} has ${s.heads.length} heads`,
