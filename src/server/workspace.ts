@@ -30,6 +30,8 @@ export type FileChange = { path: string; kind: 'created' | 'changed' | 'deleted'
 
 const EDIT_DEBOUNCE_MS = 150;
 const DISK_DEBOUNCE_MS = 50;
+/** More changed files than this in one project within one batch → rescan the project. */
+const RESCAN_THRESHOLD = 200;
 const CONFIG_NAMES = new Set(['alembic.ini', 'pyproject.toml']);
 
 function message(e: unknown): string {
@@ -269,6 +271,12 @@ export class Workspace {
       const dirty = new Set<Project>();
       const rescan = new Set<Project>();
       const foldersToReconcile = new Set<FolderInfo>();
+      // A branch switch touching many files of a project: one concurrent rescan beats file-by-file reads.
+      const touched = new Map<Project, number>();
+      for (const change of changes) {
+        for (const project of this.ownersOf(change.path)) touched.set(project, (touched.get(project) ?? 0) + 1);
+      }
+      for (const [project, n] of touched) if (n > RESCAN_THRESHOLD) rescan.add(project);
       for (const change of changes) {
         const p = change.path;
         if (this.isConfigPath(p)) {
@@ -278,12 +286,13 @@ export class Workspace {
         }
         if (change.kind === 'deleted') {
           for (const project of this.projects.values()) {
+            if (rescan.has(project)) continue;
             if (project.losesVersionLocation(p)) rescan.add(project);
             else if (project.deletePath(p)) dirty.add(project);
           }
           continue;
         }
-        const owners = this.ownersOf(p);
+        const owners = this.ownersOf(p).filter((project) => !rescan.has(project));
         if (!owners.length) continue;
         if (this.host.openText(p) !== undefined) continue; // the open buffer wins
         const file = await this.readDisk(p);

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { renderMigration } from '../support/fixture-writer';
 import { copyFixtures, LspTestClient, uriOf } from './lsp-client';
 
 const V = ['migrations', 'versions'];
@@ -156,6 +157,21 @@ describe('server diagnostics (LSP over stdio)', function () {
     await client.waitForDiagnostics(renamed, 'merged', (d) => d.length === 0);
     await client.waitForDiagnostics(heads.email, 'merged', (d) => d.length === 0);
     assert.equal(client.diagnosticsOf(merge), undefined);
+  });
+
+  it('takes a burst of 250 new files (a branch switch) in one go', async () => {
+    await client.waitForDiagnostics(heads.orders, 'initial', (d) => d.length === 1);
+    const v = path.dirname(heads.orders);
+    const ids = Array.from({ length: 250 }, (_, i) => `c0de${String(i).padStart(8, '0')}`);
+    const files = ids.map((id) => path.join(v, `${id}_step.py`));
+    await Promise.all(
+      ids.map((id, i) => fs.writeFile(files[i], renderMigration({ id, down: i === 0 ? '3c4d5e6f7081' : ids[i - 1], message: `step ${i}` }))),
+    );
+    await client.filesChanged(files.map((file) => ({ file, type: 1 as const })));
+    await client.waitForDiagnostics(heads.orders, 'no longer a head', (d) => d.length === 0);
+    const last = await client.waitForDiagnostics(files[249], 'the new head', (d) => d.length === 1);
+    assert.equal(last[0].code, 'multiple-heads');
+    assert.deepEqual(last[0].data, { kind: 'heads', heads: ['2b3c4d5e6f70', 'c0de00000249'] });
   });
 
   it('rediscovers a project when its alembic.ini changes, and drops it when the ini is deleted', async () => {
