@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseCurrentOutput } from '../../src/core/alembic-output';
 import { parseSqlalchemyUrl, type PgTarget } from '../../src/core/dburl';
 import { readVersionTable } from '../../src/io/pg';
 import { AlembicBusyError, AlembicRunner, buildArgv, runKey, type AlembicInvocation } from '../../src/io/runner';
@@ -161,6 +162,26 @@ describe('AlembicRunner (real alembic, real PostgreSQL)', function () {
       assert.ok(text.startsWith(`"""${message}\n`), text.slice(0, 200));
       assert.equal(await fs.stat(marker).then(() => true, () => false), false, 'no shell ran the $() or backticks');
       await fs.rm(path.join(p.versionsDir, name));
+    });
+  });
+
+  describe('non-PostgreSQL fallback', () => {
+    it('reads the state of a sqlite database from `alembic current` run through the runner', async () => {
+      const url = 'sqlite:///app.db';
+      assert.deepEqual(parseSqlalchemyUrl(url), { kind: 'other', dialect: 'sqlite', display: 'sqlite:///app.db' });
+      const p = await writeAlembicProject({
+        url,
+        revisions: [
+          { id: 'l1', down: null },
+          { id: 'l2', down: 'l1' },
+        ],
+      });
+      projects.push(p);
+      assert.deepEqual(parseCurrentOutput((await runner.run(inv(p), ['current'])).stdout), []);
+      assert.equal((await runner.run(inv(p), ['upgrade', 'l1'])).failure, null);
+      const current = await runner.run(inv(p), ['current']);
+      assert.equal(current.failure, null);
+      assert.deepEqual(parseCurrentOutput(current.stdout), ['l1']);
     });
   });
 
