@@ -222,22 +222,24 @@ export function parseProjectConfig(input: ParseConfigInput): ProjectConfig {
     problems.push({ severity: 'error', message: "No 'script_location' key found in configuration.", ...where });
   }
 
-  // --- path separator (ini only, like get_main_option)
-  const separator = readSeparator(iniGet, iniSrc?.path ?? '', delimiter, problems);
-
-  // --- version_locations
+  // --- version_locations. Separators are ini-only (get_main_option) and read only when a list
+  // needs splitting, as Alembic does: the 1.8 template's `version_path_separator = os  # comment`
+  // breaks only projects that set version_locations.
   let versionLocations: string[] = [];
   const vlIni = iniGet('version_locations');
   if (vlIni && vlIni.value && iniSrc) {
     settingLocations.version_locations = { path: iniSrc.path, line: vlIni.line };
-    if (separator.kind === 'legacy') {
-      problems.push({
-        severity: 'info',
-        message:
-          'No path_separator found in configuration; falling back to legacy splitting on spaces/commas for version_locations.  Consider adding path_separator=os to Alembic config.',
-        path: iniSrc.path,
-        line: vlIni.line,
-      });
+    const separator = readSeparator(['path_separator', 'version_path_separator'], iniGet, iniSrc.path, delimiter, problems);
+    if (separator.kind !== 'char') {
+      if (separator.kind === 'legacy') {
+        problems.push({
+          severity: 'info',
+          message:
+            'No path_separator found in configuration; falling back to legacy splitting on spaces/commas for version_locations.  Consider adding path_separator=os to Alembic config.',
+          path: iniSrc.path,
+          line: vlIni.line,
+        });
+      }
       if (vlIni.value.includes('\n')) {
         problems.push({
           severity: 'warning',
@@ -267,11 +269,10 @@ export function parseProjectConfig(input: ParseConfigInput): ProjectConfig {
   const psIni = iniGet('prepend_sys_path');
   if (psIni && psIni.value && iniSrc) {
     settingLocations.prepend_sys_path = { path: iniSrc.path, line: psIni.line };
-    prependSysPath =
-      separator.kind === 'legacy' || separator.fromLegacyKey
-        ? // get_prepend_sys_paths_list only honours path_separator, not version_path_separator
-          psIni.value.split(/, *| +|:/)
-        : psIni.value.split(separator.char).map((x) => x.trim());
+    // get_prepend_sys_paths_list honours path_separator only, not version_path_separator.
+    const reported = settingLocations.version_locations?.path === iniSrc.path;
+    const separator = readSeparator(['path_separator'], iniGet, iniSrc.path, delimiter, problems, !reported);
+    prependSysPath = separator.kind !== 'char' ? psIni.value.split(/, *| +|:/) : psIni.value.split(separator.char).map((x) => x.trim());
   } else {
     const psToml = tomlList('prepend_sys_path');
     if (psToml && tomlSrc) {
@@ -354,31 +355,35 @@ export function explicitProjectConfig(rootDir: string, versionLocations: string[
   };
 }
 
-type Separator = { kind: 'legacy' } | { kind: 'char'; char: string; fromLegacyKey: boolean };
+type Separator = { kind: 'legacy' } | { kind: 'invalid' } | { kind: 'char'; char: string };
 
 const SEPARATORS: Record<string, string | undefined> = { space: ' ', newline: '\n', ':': ':', ';': ';' };
 
-/** `Config._get_file_separator_char("path_separator", "version_path_separator")`. */
+/** `Config._get_file_separator_char(*names)`. Problems are reported only when `report` is set. */
 function readSeparator(
+  names: readonly string[],
   iniGet: (key: string) => { value: string; line: number } | undefined,
   iniPath: string,
   delimiter: string,
   problems: ConfigProblem[],
+  report = true,
 ): Separator {
-  for (const name of ['path_separator', 'version_path_separator']) {
+  for (const name of names) {
     const got = iniGet(name);
     if (!got) continue;
     const char = got.value === 'os' ? delimiter : SEPARATORS[got.value];
     if (char === undefined) {
-      problems.push({
-        severity: 'error',
-        message: `'${got.value}' is not a valid value for ${name}; expected 'space', 'newline', 'os', ':', ';'`,
-        path: iniPath,
-        line: got.line,
-      });
-      return { kind: 'legacy' };
+      if (report) {
+        problems.push({
+          severity: 'error',
+          message: `'${got.value}' is not a valid value for ${name}; expected 'space', 'newline', 'os', ':', ';'`,
+          path: iniPath,
+          line: got.line,
+        });
+      }
+      return { kind: 'invalid' };
     }
-    if (name === 'version_path_separator') {
+    if (report && name === 'version_path_separator') {
       problems.push({
         severity: 'info',
         message: 'The version_path_separator configuration parameter is deprecated; please use path_separator',
@@ -386,7 +391,7 @@ function readSeparator(
         line: got.line,
       });
     }
-    return { kind: 'char', char, fromLegacyKey: name === 'version_path_separator' };
+    return { kind: 'char', char };
   }
   return { kind: 'legacy' };
 }

@@ -89,6 +89,24 @@ describe('config: alembic.ini', () => {
     assert.deepEqual(problems(bad)[0], "/p/alembic.ini:2 error: 'comma' is not a valid value for path_separator; expected 'space', 'newline', 'os', ':', ';'");
   });
 
+  it("ignores the 1.8 template's broken `version_path_separator = os  # comment` unless version_locations is set, as Alembic does", () => {
+    const template = '[alembic]\nscript_location = m\nprepend_sys_path = .\nversion_path_separator = os  # Use os.pathsep.\n';
+    const ok = fromIni(template);
+    assert.deepEqual(problems(ok), []);
+    assert.deepEqual(ok.prependSysPath, ['/p']);
+    const broken = fromIni(`${template}version_locations = a b\n`);
+    assert.deepEqual(problems(broken), [
+      "/p/alembic.ini:3 error: 'os  # Use os.pathsep.' is not a valid value for version_path_separator; expected 'space', 'newline', 'os', ':', ';'",
+    ]);
+    assert.deepEqual(broken.versionLocations, ['/p/a', '/p/b']);
+  });
+
+  it('reports an invalid path_separator once even when it only splits prepend_sys_path', () => {
+    assert.deepEqual(problems(fromIni('[alembic]\nscript_location = m\npath_separator = tab\nprepend_sys_path = .\n')), [
+      "/p/alembic.ini:2 error: 'tab' is not a valid value for path_separator; expected 'space', 'newline', 'os', ':', ';'",
+    ]);
+  });
+
   it('warns when a multi-line version_locations would not be split (no path_separator = newline)', () => {
     const c = fromIni('[alembic]\nscript_location = m\nversion_locations =\n  a\n  b\n');
     assert.deepEqual(c.versionLocations, ['/p/\na\nb']);
