@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { RevisionGraph } from '../src/core/graph';
 import { discoverProjects } from '../src/io/discover';
 import { readMigrationFile, scanProject } from '../src/io/scan';
+import { readMigration } from '../src/core/migration';
 import type { MigrationFile } from '../src/core/types';
 import { writeBenchProject, type GeneratedProject } from './generate';
 import { summariseProfile } from './profile';
@@ -66,32 +67,42 @@ function median(xs: number[]): number {
 }
 
 interface ProcResult {
+  /** Wall-clock milliseconds. */
   ms: number;
+  /** User + system CPU milliseconds of the process (null when /usr/bin/time is unavailable). */
+  cpuMs: number | null;
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
+const TIME_BIN = '/usr/bin/time';
+let haveTime = true;
+const CPU_MARK = '@@cpu ';
+
 function timeProcess(cmd: string, args: string[], cwd: string): Promise<ProcResult> {
   return new Promise((resolve, reject) => {
+    const [c, a] = haveTime ? [TIME_BIN, ['-f', `${CPU_MARK}%U %S`, cmd, ...args]] : [cmd, args];
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(c, a, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve({ ms: performance.now() - t0, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      const ms = performance.now() - t0;
+      let stderr = Buffer.concat(err).toString('utf8');
+      let cpuMs: number | null = null;
+      const at = stderr.lastIndexOf(CPU_MARK);
+      if (at >= 0) {
+        const [u, sys] = stderr.slice(at + CPU_MARK.length).trim().split(/\s+/u).map(Number);
+        cpuMs = (u + sys) * 1000;
+        stderr = stderr.slice(0, at);
+      }
+      resolve({ ms, cpuMs, code, stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
   });
-}
-
-async function repeat(runs: number, fn: () => Promise<number>): Promise<number[]> {
-  await fn(); // warm-up (file cache, JIT)
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await fn());
-  return times;
 }
 
 async function checkedProcess(what: string, cmd: string, args: string[], cwd: string): Promise<ProcResult> {
@@ -100,26 +111,56 @@ async function checkedProcess(what: string, cmd: string, args: string[], cwd: st
   return r;
 }
 
+interface Timing {
+  wall: number;
+  cpu: number | null;
+}
+
 interface SizeResult {
   n: number;
   inProcess: number;
-  graphProcess: number;
-  floor: number;
-  nodeStartup: number;
-  alembicPath: number;
+  scan: number;
+  parseOnly: number;
+  build: number;
+  graphProcess: Timing;
+  floor: Timing;
+  nodeStartup: Timing;
+  alembicPath: Timing;
   alembicPathRuns: number;
-  alembicHeads: number | null;
+  alembicHeads: Timing | null;
   oneFileUpdate: number | null;
   agree: string;
 }
 
-async function inProcessOnce(root: string): Promise<{ ms: number; graph: RevisionGraph; files: MigrationFile[] }> {
+interface InProcess {
+  total: number;
+  scan: number;
+  build: number;
+  graph: RevisionGraph;
+  files: MigrationFile[];
+}
+
+async function inProcessOnce(root: string): Promise<InProcess> {
   const t0 = performance.now();
   const [config] = await discoverProjects(root);
   const scan = await scanProject(config);
+  const t1 = performance.now();
   const graph = RevisionGraph.build(scan.files);
   void graph.diagnostics.length;
-  return { ms: performance.now() - t0, graph, files: scan.files };
+  const t2 = performance.now();
+  return { total: t2 - t0, scan: t1 - t0, build: t2 - t1, graph, files: scan.files };
+}
+
+/** The reader alone: parse every text already in memory (no I/O). */
+async function parseOnly(files: readonly MigrationFile[], runs: number): Promise<number> {
+  const texts = await Promise.all(files.map(async (f) => [f.path, await fs.readFile(f.path, 'utf8')] as const));
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    for (const [p, t] of texts) readMigration(t, p);
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  return median(times);
 }
 
 /** Re-read one file and rebuild the graph over the in-memory set (what the language server does on an edit). */
@@ -150,40 +191,70 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 }
 
+function timing(rs: ProcResult[]): Timing {
+  const cpus = rs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
+  return { wall: median(rs.map((r) => r.ms)), cpu: cpus.length === rs.length ? median(cpus) : null };
+}
+
 async function measure(project: GeneratedProject, n: number, o: Options, log: (s: string) => void): Promise<SizeResult> {
   const { root, versions } = project;
   log(`\n${n} revisions (${path.relative(ROOT, root)})`);
+  const graphCmd = (): Promise<ProcResult> => checkedProcess('graph --json', process.execPath, [CLI, 'graph', '--json', root], ROOT);
+  const floorCmd = (): Promise<ProcResult> => checkedProcess('floor', process.execPath, ['-e', FLOOR_SCRIPT, versions], ROOT);
+  const startCmd = (): Promise<ProcResult> => checkedProcess('node -e ""', process.execPath, ['-e', ''], ROOT);
 
-  const inProc = await repeat(o.runs, async () => (await inProcessOnce(root)).ms);
-  const { graph, files } = await inProcessOnce(root);
-  log(`  in-process scan+graph+diagnostics  ${fmt(median(inProc))}`);
+  // warm-up: file cache, JIT of the in-process path
+  await inProcessOnce(root);
+  await graphCmd();
+  await floorCmd();
+  await startCmd();
 
+  // Interleaved rounds, so that a change in machine load hits every contender alike.
+  const inProc: InProcess[] = [];
+  const graphRuns: ProcResult[] = [];
+  const floorRuns: ProcResult[] = [];
+  const startRuns: ProcResult[] = [];
   let lastJson = '';
-  const graphProc = await repeat(o.runs, async () => {
-    const r = await checkedProcess('graph --json', process.execPath, [CLI, 'graph', '--json', root], ROOT);
-    lastJson = r.stdout;
-    return r.ms;
-  });
-  log(`  graph --json process               ${fmt(median(graphProc))}`);
+  for (let i = 0; i < o.runs; i++) {
+    const g = await graphCmd();
+    lastJson = g.stdout;
+    graphRuns.push(g);
+    floorRuns.push(await floorCmd());
+    startRuns.push(await startCmd());
+    inProc.push(await inProcessOnce(root));
+  }
+  const { graph, files } = inProc[inProc.length - 1];
+  const parse = await parseOnly(files, Math.min(o.runs, 3));
+  const res = {
+    inProcess: median(inProc.map((r) => r.total)),
+    scan: median(inProc.map((r) => r.scan)),
+    build: median(inProc.map((r) => r.build)),
+    graphProcess: timing(graphRuns),
+    floor: timing(floorRuns),
+    nodeStartup: timing(startRuns),
+  };
+  log(`  in-process scan+graph+diagnostics  ${fmt(res.inProcess)}  (scan ${fmt(res.scan)}, of which parsing ${fmt(parse)}; graph ${fmt(res.build)})`);
+  log(`  graph --json process               ${fmtT(res.graphProcess)}`);
+  log(`  floor (bare node read)             ${fmtT(res.floor)}`);
 
-  const floorRuns = await repeat(o.runs, async () => (await checkedProcess('floor', process.execPath, ['-e', FLOOR_SCRIPT, versions], ROOT)).ms);
-  log(`  floor (bare node read)             ${fmt(median(floorRuns))}`);
-  const startup = await repeat(o.runs, async () => (await checkedProcess('node -e ""', process.execPath, ['-e', ''], ROOT)).ms);
-
-  const pyRuns = n > 5000 ? Math.min(o.runs, 3) : o.runs;
+  const pyRuns = n > 5000 ? Math.min(o.runs, 2) : Math.min(o.runs, 3);
   let pyOut = '';
-  const py = [];
+  const py: ProcResult[] = [];
   for (let i = 0; i < pyRuns; i++) {
     const r = await checkedProcess('alembic_path.py', PY, [ALEMBIC_PATH_SCRIPT, versions], ROOT);
-    py.push(r.ms);
+    py.push(r);
     pyOut = r.stdout;
   }
-  log(`  Alembic's path (python3, ${pyRuns} runs)     ${fmt(median(py))}`);
+  const alembicPath = timing(py);
+  log(`  Alembic's path (python3, ${pyRuns} runs)   ${fmtT(alembicPath)}`);
 
-  let heads: number | null = null;
+  let heads: Timing | null = null;
   if (n <= 1000) {
-    heads = median(await repeat(Math.min(o.runs, 3), async () => (await checkedProcess('alembic heads', ALEMBIC, ['heads'], root)).ms));
-    log(`  alembic heads                      ${fmt(heads)}`);
+    await checkedProcess('alembic heads', ALEMBIC, ['heads'], root); // writes __pycache__ once
+    const hs: ProcResult[] = [];
+    for (let i = 0; i < Math.min(o.runs, 3); i++) hs.push(await checkedProcess('alembic heads', ALEMBIC, ['heads'], root));
+    heads = timing(hs);
+    log(`  alembic heads                      ${fmtT(heads)}`);
   }
 
   let update: number | null = null;
@@ -192,7 +263,7 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
     log(`  one-file update (read + rebuild)   ${fmt(update)}`);
   }
 
-  // The three readers must agree on what they read.
+  // The readers must agree on what they read.
   const notes: string[] = [];
   const parsedJson: unknown = JSON.parse(lastJson);
   const cliHeads = isRecord(parsedJson) && Array.isArray(parsedJson.heads) ? (parsedJson.heads as string[]) : [];
@@ -203,15 +274,13 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   if (graph.revisions.size !== n) notes.push(`in-process read ${graph.revisions.size} revisions, expected ${n}`);
   const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) notes.push(`${errors} error diagnostics on a clean project`);
-  const agree = notes.length === 0 ? `yes (heads ${project.heads.length}, ${graph.revisions.size} revisions)` : notes.join('; ');
+  const agree = notes.length === 0 ? `yes (${project.heads.length} heads)` : notes.join('; ');
 
   return {
     n,
-    inProcess: median(inProc),
-    graphProcess: median(graphProc),
-    floor: median(floorRuns),
-    nodeStartup: median(startup),
-    alembicPath: median(py),
+    ...res,
+    parseOnly: parse,
+    alembicPath,
     alembicPathRuns: pyRuns,
     alembicHeads: heads,
     oneFileUpdate: update,
@@ -227,35 +296,47 @@ function fmt(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 }
 
+function fmtT(t: Timing): string {
+  return t.cpu === null ? fmt(t.wall) : `${fmt(t.wall)} (cpu ${fmt(t.cpu)})`;
+}
+
 function ratio(x: number): string {
   return `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`;
 }
 
 function table(results: SizeResult[], o: Options): string {
+  const T = (f: (r: SizeResult) => Timing | null) => results.map((r) => { const t = f(r); return t === null ? '—' : fmtT(t); });
   const rows: string[][] = [
     ['', ...results.map((r) => `${r.n.toLocaleString('en-US')} revisions`)],
-    ['this project, in-process (scan + graph + diagnostics)', ...results.map((r) => fmt(r.inProcess))],
-    ['this project, whole `graph --json` process', ...results.map((r) => fmt(r.graphProcess))],
-    ['floor: bare Node process reading the same files', ...results.map((r) => fmt(r.floor))],
-    ['(bare `node -e ""` start-up)', ...results.map((r) => fmt(r.nodeStartup))],
-    ["Alembic's path: ast + RevisionMap + history walk (python3)", ...results.map((r) => fmt(r.alembicPath))],
-    ['`alembic heads` (real CLI)', ...results.map((r) => (r.alembicHeads === null ? '—' : fmt(r.alembicHeads)))],
+    ['this project, whole `graph --json` process', ...T((r) => r.graphProcess)],
+    ['floor: bare Node process reading the same files', ...T((r) => r.floor)],
+    ['(bare `node -e ""` start-up)', ...T((r) => r.nodeStartup)],
+    ['this project, in-process: scan + graph + diagnostics', ...results.map((r) => fmt(r.inProcess))],
+    ['  of which scan (list, read, parse)', ...results.map((r) => fmt(r.scan))],
+    ['  of which graph build + diagnostics', ...results.map((r) => fmt(r.build))],
+    ['  reader alone (parse texts already in memory)', ...results.map((r) => fmt(r.parseOnly))],
+    ["Alembic's path: ast + RevisionMap + history walk (python3)", ...T((r) => r.alembicPath)],
+    ['`alembic heads` (real CLI)', ...T((r) => r.alembicHeads)],
     ['one-file update: re-read one file + rebuild graph', ...results.map((r) => (r.oneFileUpdate === null ? '—' : fmt(r.oneFileUpdate)))],
-    ['graph process ÷ floor (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess / r.floor))],
-    ["Alembic's path ÷ graph process (target ≥ 30×)", ...results.map((r) => ratio(r.alembicPath / r.graphProcess))],
-    ['results agree', ...results.map((r) => r.agree)],
+    ['graph process ÷ floor (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.floor.wall))],
+    ["Alembic's path ÷ graph process (target ≥ 30×)", ...results.map((r) => ratio(r.alembicPath.wall / r.graphProcess.wall))],
+    ['results agree (heads vs generator and Alembic)', ...results.map((r) => r.agree)],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
   const sep = `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n') + `\n\nMedians of ${o.runs} runs after one warm-up (Alembic's path on 10,000: ${results.find((r) => r.n >= 10000)?.alembicPathRuns ?? '-'} runs).`;
+  return (
+    [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n') +
+    `\n\nWall-clock medians of ${o.runs} interleaved runs after one warm-up (cpu = user + system time of the process); ` +
+    `Alembic's path on 10,000: ${results.find((r) => r.n >= 10000)?.alembicPathRuns ?? '-'} runs.`
+  );
 }
 
 function verdicts(results: SizeResult[]): string[] {
   const out: string[] = [];
   for (const r of results) {
-    const floorX = r.graphProcess / r.floor;
-    const alembicX = r.alembicPath / r.graphProcess;
+    const floorX = r.graphProcess.wall / r.floor.wall;
+    const alembicX = r.alembicPath.wall / r.graphProcess.wall;
     out.push(
       `${r.n}: graph process ${ratio(floorX)} the floor (${floorX <= 2 ? 'met' : 'MISSED'} ≤ 2×); ${ratio(alembicX)} faster than Alembic's path (${alembicX >= 30 ? 'met' : 'MISSED'} ≥ 30×)` +
         (r.oneFileUpdate !== null ? `; one-file update ${fmt(r.oneFileUpdate)} (${r.oneFileUpdate <= 10 ? 'met' : 'MISSED'} ≤ 10 ms)` : ''),
@@ -286,6 +367,12 @@ async function main(): Promise<void> {
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   log(`bench: node ${process.version}, ${os.cpus().length} × ${cpu}, ${os.platform()} ${os.release()}`);
+  const loadStart = os.loadavg()[0];
+  try {
+    await fs.access(TIME_BIN);
+  } catch {
+    haveTime = false;
+  }
   const projects: Array<{ n: number; project: GeneratedProject }> = [];
   for (const n of o.sizes) {
     const t0 = performance.now();
@@ -300,7 +387,10 @@ async function main(): Promise<void> {
   log('\n' + tbl + '\n');
   for (const line of v) log(line);
   if (o.profile) await profile(projects[projects.length - 1].project.root, log);
-  log(`\nbench took ${fmt(performance.now() - started)}`);
+  const loadEnd = os.loadavg()[0];
+  const loadNote = `load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at end, on ${os.cpus().length} CPUs`;
+  log(`\nbench took ${fmt(performance.now() - started)}; ${loadNote}`);
+  if (Math.max(loadStart, loadEnd) > os.cpus().length) log('warning: the machine was busy with other work; wall-clock figures are inflated (cpu times less so)');
 
   if (o.write) {
     const md = [
@@ -318,6 +408,7 @@ async function main(): Promise<void> {
       tbl,
       '',
       ...v.map((l) => `- ${l}`),
+      `- ${loadNote}`,
       '',
     ].join('\n');
     await fs.writeFile(path.join(ROOT, 'bench', 'results.md'), md);
