@@ -413,6 +413,10 @@ describe('readMigration: text that is not valid Python', () => {
     assert.deepEqual(f.problems, []);
     const open = read(`revision = 'h2'\n` + '('.repeat(100000));
     assert.equal(open.problems[0].code, 'parse-error');
+    const deep = read(`revision = ${'('.repeat(100000)}'a'${')'.repeat(100000)}\n`);
+    assert.deepEqual(problems(deep), ['parse-error error 0:211: too many nested parentheses']);
+    const nested200 = read(`revision = ${'('.repeat(200)}'a'${')'.repeat(200)}\ndown_revision = None\n`);
+    assert.equal(nested200.revision, 'a');
   });
 });
 

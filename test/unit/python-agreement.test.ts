@@ -75,6 +75,7 @@ const INVALID: Record<string, string> = {
   'missing function body': `revision = 'a'\ndef f():\ndown_revision = None\n`,
   'missing class body at the end': `revision = 'a'\nclass C:\n`,
   'double equals sign': `revision = = 'a'\n`,
+  'too many nested parentheses': `revision = 'a'\nx = ${'('.repeat(201)}1${')'.repeat(201)}\n`,
 };
 
 describe('the reader agrees with real Python', function () {

@@ -224,6 +224,8 @@ class Scanner {
           continue;
         }
         case OPEN:
+          // Python's tokenizer refuses more than 200 levels; this also bounds ExprReader's recursion.
+          if (depth >= 200) { this.fail('too many nested parentheses', pos); return this.stop(); }
           stack[depth++] = pos++;
           continue;
         case CLOSE: {
