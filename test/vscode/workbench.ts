@@ -86,7 +86,31 @@ export class Workbench {
           `code-server log (${server.logFile}):\n${server.logTail(15)}`,
       );
     }
+    await wb.widenSidebar(520).catch(() => undefined);
     return wb;
+  }
+
+  /** Drags the sash right of the primary sidebar so tree rows show their whole description. */
+  async widenSidebar(width: number): Promise<void> {
+    const box = await this.page.locator('[id="workbench.parts.sidebar"]').boundingBox();
+    if (!box || box.width >= width) return;
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** Saves a screenshot both as the next step and as test-results/vscode/readme/<name>.png. */
+  async readmeShot(name: string): Promise<string> {
+    await this.page.mouse.move(1000, 780); // no hover tooltip in the picture
+    await new Promise((r) => setTimeout(r, 300));
+    const file = await this.shot(name);
+    const dir = path.join(path.dirname(this.shotsDir), 'readme');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(file, path.join(dir, `${slug(name)}.png`));
+    return file;
   }
 
   async close(): Promise<void> {

@@ -68,7 +68,7 @@ export const mergeHeadsTests: UiTest[] = [
       await wb.page.keyboard.press('Control+.');
       const action = wb.page.locator('.action-widget .monaco-list-row', { hasText: /^\s*Merge heads/ }).first();
       await action.waitFor({ state: 'visible', timeout: 20_000 });
-      await wb.shot('quick fix');
+      await wb.readmeShot('multiple heads quick fix');
       await action.click();
       // Some flows ask for a message first: accept the proposed one.
       const input = wb.page.locator('.quick-input-widget');

@@ -36,12 +36,12 @@ export const upgradeDowngradeTests: UiTest[] = [
         { ...invoices, state: 'pending' },
         { ...payments, state: 'pending' },
       ]);
-      await wb.shot('sidebar at a middle revision');
+      await wb.readmeShot('sidebar');
 
       // Upgrade to the last revision from its row.
       await wb.clickInlineAction(wb.treeRow(pane, payments.message), 'Upgrade to Here');
       const upModal = await wb.modal();
-      await wb.shot('upgrade confirmation');
+      await wb.readmeShot('upgrade confirmation');
       await wb.clickModalButton(upModal, 'Upgrade');
       await expectVersion(payments.id);
       if (!(await tableExists(payments.id)) || !(await tableExists(invoices.id))) throw new Error('upgrade() of the upgraded revisions did not run: their tables are missing');
