@@ -41,10 +41,13 @@ export interface DiagnosticJson {
   line: number;
 }
 
-/** `abs` relative to `base`, with `/` separators (absolute paths stay as given when on another drive). */
+/** `abs` relative to `base`, with `/` separators. */
 export function displayPath(base: string, abs: string): string {
-  const rel = path.relative(base, abs);
-  return rel === '' ? '.' : rel.split(path.sep).join('/');
+  // Fast path for the common case (a file below the folder): no path.relative per file.
+  const prefix = base.endsWith(path.sep) ? base : base + path.sep;
+  const rel = abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(base, abs);
+  if (rel === '') return '.';
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

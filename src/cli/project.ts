@@ -59,6 +59,7 @@ function errorText(e: unknown): string {
 export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: string; config: ProjectConfig }> {
   const folder = path.resolve(opts.cwd, opts.folder ?? '.');
   if (!(await isDirectory(folder))) {
+    if (await isFile(folder)) throw new CliError(`not a folder: ${opts.folder ?? folder} (PATH is the project folder; pass a config file with --config)`);
     throw new CliError(`folder not found: ${opts.folder ?? folder}`);
   }
   const versions = opts.versions.map((v) => path.resolve(opts.cwd, v));

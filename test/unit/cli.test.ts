@@ -340,6 +340,13 @@ describe('cli usage errors', () => {
     });
   }
 
+  it('exits 2 when PATH is a file, and points at --config', async () => {
+    await fs.writeFile(path.join(tmp, 'alembic.ini'), '[alembic]\nscript_location = migrations\n');
+    const r = cli(['graph', 'alembic.ini'], tmp);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'alembic-migrations: not a folder: alembic.ini (PATH is the project folder; pass a config file with --config)\n');
+  });
+
   it('exits 2 and says how to point at a project when the folder holds none', () => {
     const r = cli(['check'], tmp);
     assert.equal(r.code, 2);
