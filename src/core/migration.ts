@@ -181,7 +181,8 @@ function readDocstring(text: string, doc: ModuleDocstring, lines: LineIndex, fil
   // Revises: ids with their source ranges (raw text of a single literal; decoded value otherwise
   // has no reliable offsets, so ranges fall back to the whole docstring).
   const raw = doc.single ? text.slice(doc.contentStart, doc.contentEnd) : value;
-  const label = raw.indexOf('Revises:');
+  let label = raw.indexOf('Revises:');
+  while (label >= 0 && !atLineStart(raw, label)) label = raw.indexOf('Revises:', label + 8);
   if (label < 0) return;
   let p = label + 8;
   let eol = p;
@@ -202,6 +203,16 @@ function readDocstring(text: string, doc: ModuleDocstring, lines: LineIndex, fil
     }
     p = comma + 1;
   }
+}
+
+/** Only spaces or tabs between the previous line break (or the start) and `i`. */
+function atLineStart(s: string, i: number): boolean {
+  for (let k = i - 1; k >= 0; k--) {
+    const c = s.charCodeAt(k);
+    if (c === 10 || c === 13) return true;
+    if (!isSpace(c)) return false;
+  }
+  return true;
 }
 
 function isSpace(c: number): boolean {
