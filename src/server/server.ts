@@ -20,6 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DatabaseStateNotification,
+  MergeHeadsCommand,
   ProjectsChangedNotification,
   ProjectsRequest,
   type DatabaseStateParams,
@@ -28,6 +29,7 @@ import {
 } from '../protocol/protocol';
 import { codeActions } from './codeActions';
 import { DiagnosticsPublisher } from './diagnostics';
+import { mergeArguments, mergeHeads, readInitializationOptions, type StandaloneOptions } from './mergeHeads';
 import { codeLenses, definition, documentLinks, hover, references } from './navigation';
 import { uriToPath } from './paths';
 import type { FolderInfo, Project } from './project';
@@ -46,6 +48,7 @@ let supportsDynamicWatch = false;
 let supportsDynamicConfiguration = false;
 let supportsFolderChanges = false;
 let initialFolders: FolderInfo[] = [];
+let standalone: StandaloneOptions = { executeMergeHeads: false, alembicCommand: null };
 
 const settings = new SettingsCache(
   (scopeUri) =>
@@ -119,8 +122,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     params.workspaceFolders ??
     (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'workspace') }] : []);
   initialFolders = folders.map(folderInfo).filter((f): f is FolderInfo => f !== null);
+  standalone = readInitializationOptions(params.initializationOptions);
   return {
     capabilities: {
+      ...(standalone.executeMergeHeads ? { executeCommandProvider: { commands: [MergeHeadsCommand] } } : {}),
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       definitionProvider: true,
@@ -244,6 +249,26 @@ connection.onCodeLens((params) =>
   guard('Code lenses', [], async () => {
     const at = await fileAt(params.textDocument.uri);
     return at ? codeLenses(at.project, at.file) : [];
+  }),
+);
+
+connection.onExecuteCommand((params) =>
+  guard('Merge heads', null, async () => {
+    if (params.command !== MergeHeadsCommand || !standalone.executeMergeHeads) return null;
+    const args = mergeArguments(params.arguments);
+    const project = args ? workspace.getProject(args.key) : undefined;
+    if (!args || !project) {
+      void connection.window.showErrorMessage('Merge heads: unknown project or heads.');
+      return null;
+    }
+    const result = await mergeHeads(project, args.heads, standalone);
+    if (result.ok) {
+      void connection.window.showInformationMessage(result.message);
+      await workspace.rescan(project.key);
+    } else {
+      void connection.window.showErrorMessage(result.message);
+    }
+    return null;
   }),
 );
 

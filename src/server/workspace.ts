@@ -194,6 +194,16 @@ export class Workspace {
     }
   }
 
+  /** Rescans one project from disk (after the server itself wrote a file into it). */
+  rescan(key: string): Promise<void> {
+    return this.run('Rescanning project', async () => {
+      const project = this.projects.get(key);
+      if (!project) return;
+      await this.scan(project);
+      this.rebuild(new Set([project]));
+    });
+  }
+
   // ── editor buffers ──────────────────────────────────────────────────────────────────────
 
   /** An open document's text changed (or it was opened): re-read it after a short pause. */

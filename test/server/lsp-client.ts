@@ -51,6 +51,7 @@ export interface StartOptions {
   dynamicRegistration?: boolean;
   /** 'stdio' (default, as other editors run it) or 'ipc' (as vscode-languageclient's TransportKind.ipc does). */
   transport?: 'stdio' | 'ipc';
+  initializationOptions?: unknown;
 }
 
 export class LspTestClient {
@@ -61,7 +62,10 @@ export class LspTestClient {
   readonly registrations: Registration[] = [];
   readonly configurationRequests: ConfigurationParams[] = [];
   readonly projectsChanged: string[][] = [];
+  /** window/showMessage notifications: [type, message]. */
+  readonly messages: Array<[number, string]> = [];
   settings: (scopeUri: string | undefined) => unknown;
+  initializeResult: unknown = null;
   private versions = new Map<string, number>();
   private stderr = '';
   private exited = false;
@@ -96,6 +100,9 @@ export class LspTestClient {
     conn.onNotification('window/logMessage', (p: { message: string }) => {
       client.logs.push(p.message);
     });
+    conn.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      client.messages.push([p.type, p.message]);
+    });
     conn.onNotification('alembic/projectsChanged', (p: { keys: string[] }) => {
       client.projectsChanged.push(p.keys);
     });
@@ -107,14 +114,19 @@ export class LspTestClient {
       client.registrations.push(...p.registrations);
       return null;
     });
+    conn.onRequest('window/showMessageRequest', (p: { type: number; message: string }) => {
+      client.messages.push([p.type, p.message]);
+      return null;
+    });
     conn.onRequest('client/unregisterCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.listen();
     const dynamic = opts.dynamicRegistration ?? true;
-    await conn.sendRequest('initialize', {
+    client.initializeResult = await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: opts.folders.length ? uriOf(opts.folders[0].path) : null,
       workspaceFolders: opts.folders.map((f) => ({ name: f.name, uri: uriOf(f.path) })),
+      initializationOptions: opts.initializationOptions,
       capabilities: {
         workspace: {
           configuration: true,
