@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { parseCurrentOutput } from '../core/alembic-output';
 import { Config } from './config';
-import { openAt, projectFor, type Ctx } from './context';
+import { openAt, projectFor, runAlembic, type Ctx } from './context';
 import { createRevision, initProject, mergeHeads, setDatabasePassword } from './create';
 import { describe } from './log';
 import {
@@ -20,7 +20,6 @@ import {
 import type { Node, RevisionNode } from './model';
 import { shortId } from './plans';
 import type { ProjectEntry } from './projects';
-import { targetOf } from './runs';
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => Promise<void> | void;
 
@@ -75,7 +74,7 @@ const commands: Record<string, Handler> = {
     return entry ? mergeHeads(ctx, entry, list) : undefined;
   },
   'alembic.current': withProject(async (ctx, entry) => {
-    const out = await ctx.runs.run(targetOf(entry.snapshot), ['current', '-v'], `alembic current (${entry.snapshot.name})`);
+    const out = await runAlembic(ctx, entry, ['current', '-v'], `alembic current (${entry.snapshot.name})`);
     ctx.log.show();
     if (!out?.ok) return;
     const rows = parseCurrentOutput(out.stdout);
@@ -85,7 +84,7 @@ const commands: Record<string, Handler> = {
     await ctx.store.refreshDatabase(entry.snapshot.key);
   }),
   'alembic.history': withProject(async (ctx, entry) => {
-    const out = await ctx.runs.run(targetOf(entry.snapshot), ['history'], `alembic history (${entry.snapshot.name})`);
+    const out = await runAlembic(ctx, entry, ['history'], `alembic history (${entry.snapshot.name})`);
     if (out?.ok) await ctx.docs.show(`alembic history — ${entry.snapshot.name.replace(/[/\\]/g, '_')}.txt`, out.stdout);
   }),
   'alembic.showSql': withProject(showSqlPick),

@@ -5,7 +5,7 @@ import type { DatabaseReader } from './database';
 import type { Log } from './log';
 import type { Node } from './model';
 import type { ProjectEntry, ProjectStore } from './projects';
-import type { AlembicRuns } from './runs';
+import { targetOf, type AlembicRuns, type RunOptions, type RunOutcome } from './runs';
 import type { RevisionTreeProvider } from './tree';
 
 export interface Ctx {
@@ -40,6 +40,12 @@ export function projectFor(ctx: Ctx, arg: unknown): ProjectEntry | undefined {
     );
   }
   return entry;
+}
+
+/** Runs alembic for a project, with the stored database password in its environment. */
+export async function runAlembic(ctx: Ctx, entry: ProjectEntry, args: string[], title: string, opts?: RunOptions): Promise<RunOutcome | null> {
+  const env = await ctx.database.alembicEnv(entry.snapshot);
+  return ctx.runs.run({ ...targetOf(entry.snapshot), env }, args, title, opts);
 }
 
 /** `user@host:port/db`, or the redacted URL; never a password. */

@@ -3,10 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseSqlalchemyUrl } from '../core/dburl';
 import { DatabaseReader } from './database';
-import { generatedPath, openAt, type Ctx } from './context';
+import { generatedPath, openAt, runAlembic, type Ctx } from './context';
 import { shortId } from './plans';
 import type { ProjectEntry } from './projects';
-import { targetOf } from './runs';
 
 interface ModePick extends vscode.QuickPickItem {
   autogenerate: boolean;
@@ -102,7 +101,7 @@ export async function createRevision(ctx: Ctx, entry: ProjectEntry): Promise<voi
     if (!loc) return;
     args.push('--version-path', loc.location);
   }
-  const out = await ctx.runs.run(targetOf(s), args, `Creating revision "${message.trim()}"`);
+  const out = await runAlembic(ctx, entry, args, `Creating revision "${message.trim()}"`);
   if (out?.ok) await openGenerated(ctx, entry, out.stdout);
 }
 
@@ -119,7 +118,7 @@ export async function mergeHeads(ctx: Ctx, entry: ProjectEntry, heads: string[] 
     validateInput: (v) => (v.trim() === '' ? 'Enter a message.' : null),
   });
   if (message === undefined) return;
-  const out = await ctx.runs.run(targetOf(entry.snapshot), ['merge', '-m', message.trim(), ...toMerge], `Merging ${toMerge.map(shortId).join(', ')}`);
+  const out = await runAlembic(ctx, entry, ['merge', '-m', message.trim(), ...toMerge], `Merging ${toMerge.map(shortId).join(', ')}`);
   if (out?.ok) await openGenerated(ctx, entry, out.stdout);
 }
 

@@ -11,37 +11,11 @@ import type { ProjectSnapshot } from '../protocol/protocol';
 import { Config } from './config';
 import { Log, describe } from './log';
 import { AlembicRuns, targetOf } from './runs';
+import type { DbErrorReason, DbRead } from './dbread';
 
-export type DbErrorReason = 'unreachable' | 'auth' | 'no-database' | 'timeout' | 'ssl' | 'permission' | 'other';
-
-export type DbRead =
-  | { kind: 'ok'; display: string; dialect: string; rows: string[] }
-  | { kind: 'not-initialised'; display: string; dialect: string }
-  | { kind: 'no-url' }
-  | { kind: 'invalid-url'; message: string }
-  | { kind: 'error'; display: string; dialect: string; reason: DbErrorReason; message: string };
+export type { DbErrorReason, DbRead };
 
 const TIMEOUT_MS = 5000;
-
-/** Sentence shown in the tree for each failure reason. */
-export function reasonText(reason: DbErrorReason): string {
-  switch (reason) {
-    case 'unreachable':
-      return 'Database server unreachable';
-    case 'auth':
-      return 'Wrong user name or password';
-    case 'no-database':
-      return 'Database does not exist';
-    case 'timeout':
-      return 'Database did not answer in time';
-    case 'ssl':
-      return 'TLS/SSL connection failed';
-    case 'permission':
-      return 'No permission to read the version table';
-    case 'other':
-      return 'Could not read the database';
-  }
-}
 
 export class DatabaseReader {
   constructor(
@@ -80,6 +54,19 @@ export class DatabaseReader {
     return `alembic.password:${display}`;
   }
 
+  /**
+   * Environment for alembic runs: a password stored for this PostgreSQL database is handed to
+   * libpq as PGPASSWORD (used when the URL itself has none). Never logged.
+   */
+  async alembicEnv(project: ProjectSnapshot): Promise<Record<string, string>> {
+    const chosen = await this.databaseUrl(project);
+    if (!chosen) return {};
+    const parsed = parseSqlalchemyUrl(chosen.url);
+    if (parsed.kind !== 'postgresql') return {};
+    const stored = await this.secrets.get(DatabaseReader.secretKey(parsed.display));
+    return stored ? { PGPASSWORD: stored } : {};
+  }
+
   async read(project: ProjectSnapshot): Promise<DbRead> {
     const chosen = await this.databaseUrl(project);
     if (!chosen) return { kind: 'no-url' };
@@ -111,7 +98,7 @@ export class DatabaseReader {
 
   /** Non-PostgreSQL URLs: `alembic current`, parsed. Quiet: failures become the tree's error row. */
   private async readWithAlembic(project: ProjectSnapshot, dialect: string, display: string): Promise<DbRead> {
-    const out = await this.runs.run(targetOf(project), ['current'], 'Reading the current revision', { quiet: true, background: true });
+    const out = await this.runs.run({ ...targetOf(project), env: await this.alembicEnv(project) }, ['current'], 'Reading the current revision', { quiet: true, background: true });
     if (!out) {
       return { kind: 'error', display, dialect, reason: 'other', message: 'alembic current could not run (see the Alembic output).' };
     }

@@ -42,11 +42,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await store.refresh();
   };
 
+  // Edits in a migration file notify on every keystroke: refresh once they pause.
+  let pending: NodeJS.Timeout | null = null;
+  const refreshSoon = (): void => {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => {
+      pending = null;
+      void store.refresh();
+    }, 300);
+  };
+  subs.push({ dispose: () => pending && clearTimeout(pending) });
+
   const ctx: Ctx = { store, runs, log, client, tree, view, database, secrets: context.secrets, docs, detectProjects };
   subs.push(...registerCommands(ctx));
 
   subs.push(
-    client.onProjectsChanged(() => void store.refresh()),
+    client.onProjectsChanged(() => refreshSoon()),
     client.onRunningChanged((running) => {
       if (running) void store.refresh();
     }),

@@ -1,10 +1,9 @@
 // Upgrade, downgrade, stamp and show-SQL flows. Each database-changing flow computes its plan,
 // shows it in the confirmation modal, runs alembic, then re-reads the database.
 import * as vscode from 'vscode';
-import { confirm, databaseName, type Ctx } from './context';
+import { confirm, databaseName, runAlembic, type Ctx } from './context';
 import { describeRevisions, shortId } from './plans';
 import type { ProjectEntry } from './projects';
-import { targetOf } from './runs';
 
 interface RevisionPick extends vscode.QuickPickItem {
   target: string;
@@ -40,7 +39,7 @@ function pickFor(entry: ProjectEntry, id: string): RevisionPick {
 }
 
 async function runAndRefresh(ctx: Ctx, entry: ProjectEntry, args: string[], title: string): Promise<boolean> {
-  const out = await ctx.runs.run(targetOf(entry.snapshot), args, title);
+  const out = await runAlembic(ctx, entry, args, title);
   await ctx.store.refreshDatabase(entry.snapshot.key);
   if (out?.ok) void vscode.window.setStatusBarMessage(`$(check) alembic ${args.join(' ')}: done`, 5000);
   return out?.ok === true;
@@ -213,7 +212,7 @@ export function sqlArgs(entry: ProjectEntry, id: string): string[] {
 
 export async function showSql(ctx: Ctx, entry: ProjectEntry, id: string): Promise<void> {
   const args = sqlArgs(entry, id);
-  const out = await ctx.runs.run(targetOf(entry.snapshot), args, `SQL for ${args[0]} ${args[1]}`);
+  const out = await runAlembic(ctx, entry, args, `SQL for ${args[0]} ${args[1]}`);
   if (!out?.ok) return;
   const header = `-- alembic ${args.join(' ')}\n-- ${entry.snapshot.name}; generated offline, nothing was run.\n\n`;
   const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: header + out.stdout });

@@ -1,6 +1,6 @@
 // The tree's rows as data: built from the project entries, turned into TreeItems by tree.ts.
 import type { RevisionInfo } from '../protocol/protocol';
-import { reasonText, type DbErrorReason } from './database';
+import { reasonText, type DbErrorReason } from './dbread';
 import { shortId, type RevState } from './plans';
 import type { ProjectEntry } from './projects';
 
@@ -160,6 +160,16 @@ export function childrenOf(entry: ProjectEntry): Node[] {
       label: 'Database not initialised',
       tooltip: `${db.display} has no version table yet: every revision is pending. "Upgrade to Head" creates it.`,
       command: null,
+    });
+  }
+  if (entry.snapshot.revisions.length === 0) {
+    rows.push({
+      kind: 'notice',
+      id: `${key}/#empty`,
+      key,
+      label: 'No revisions yet: Create Revision…',
+      tooltip: `No revision file was found in ${entry.snapshot.versionLocations.join(', ') || 'the versions folder'}.`,
+      command: 'alembic.createRevision',
     });
   }
   for (const id of entry.states?.missing ?? []) rows.push({ kind: 'missing', id: `${key}/#missing/${id}`, key, revision: id });

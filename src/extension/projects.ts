@@ -1,7 +1,8 @@
 // The projects the server knows, each with its database state: the one model every view reads.
 import * as vscode from 'vscode';
 import type { ProjectSnapshot } from '../protocol/protocol';
-import { DatabaseReader, type DbRead } from './database';
+import type { DatabaseReader } from './database';
+import { noteOf, type DbRead } from './dbread';
 import { Log, describe } from './log';
 import { SnapshotGraph, type DbStates } from './plans';
 import type { ServerClient } from './client';
@@ -107,21 +108,5 @@ export class ProjectStore implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
-  }
-}
-
-/** A sentence about the database for hovers and the status bar, or null when it was read. */
-export function noteOf(db: DbRead): string | null {
-  switch (db.kind) {
-    case 'ok':
-      return null;
-    case 'not-initialised':
-      return `Database ${db.display} not initialised (no version table): every revision is pending.`;
-    case 'no-url':
-      return 'No database URL configured.';
-    case 'invalid-url':
-      return db.message;
-    case 'error':
-      return `Database ${db.display}: ${db.message}`;
   }
 }

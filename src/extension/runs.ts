@@ -13,6 +13,8 @@ export interface RunTarget {
   cwd: string;
   configFile: string | null;
   section: string;
+  /** Extra environment for alembic (merged over VS Code's), e.g. PGPASSWORD from secret storage. */
+  env?: Record<string, string>;
 }
 
 export interface RunOutcome {
@@ -103,7 +105,7 @@ export class AlembicRuns implements vscode.Disposable {
                 configFile: target.configFile,
                 section: target.section,
                 xArgs: config.xArgs,
-                env: process.env,
+                env: target.env ?? {},
               },
               args,
               { onOutput: (text: string) => this.log.output(text), signal: abort.signal },

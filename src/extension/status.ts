@@ -1,6 +1,6 @@
 // Status bar item: `$(database) <current> · <n> pending`; click focuses the Revisions view.
 import * as vscode from 'vscode';
-import { reasonText } from './database';
+import { reasonText } from './dbread';
 import { pendingCount } from './model';
 import { shortId } from './plans';
 import type { ProjectStore } from './projects';

@@ -1,0 +1,122 @@
+// The Revisions tree's rows (src/extension/model.ts) and the menus of package.json that key on
+// their contextValue: which inline buttons each row really gets.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DbRead } from '../../src/extension/dbread';
+import { childrenOf, projectNode, type Node, type RevisionNode } from '../../src/extension/model';
+import { SnapshotGraph } from '../../src/extension/plans';
+import type { ProjectEntry } from '../../src/extension/projects';
+import type { ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
+
+function rev(id: string, down: string[], extra: Partial<RevisionInfo> = {}): RevisionInfo {
+  return {
+    id, path: `/p/versions/${id}.py`, line: 14, downRevisions: down, dependsOn: [], branchLabels: [],
+    effectiveBranchLabels: [], children: [], message: `msg ${id}`, createDate: null, ...extra,
+  };
+}
+
+// base1 ─ mid2 ─ headA3 (label a)
+//              └ headB3
+const REVS: RevisionInfo[] = [
+  rev('headB3000000000', ['mid200000000000']),
+  rev('headA3000000000', ['mid200000000000'], { branchLabels: ['a'], effectiveBranchLabels: ['a'] }),
+  rev('mid200000000000', ['base10000000000'], { children: ['headA3000000000', 'headB3000000000'] }),
+  rev('base10000000000', [], { children: ['mid200000000000'], message: null }),
+];
+
+function entry(db: DbRead): ProjectEntry {
+  const snapshot: ProjectSnapshot = {
+    key: '/p/alembic.ini', name: 'p (alembic.ini)', cwd: '/p', configPath: '/p/alembic.ini', section: 'alembic',
+    versionLocations: ['/p/versions'], sqlalchemyUrlRedacted: 'postgresql://app:***@db/app', revisions: REVS,
+    heads: ['headA3000000000', 'headB3000000000'], bases: ['base10000000000'], mergePoints: [],
+    branchPoints: ['mid200000000000'], diagnostics: [],
+  };
+  const graph = new SnapshotGraph(REVS);
+  const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
+  return { snapshot, graph, db, states };
+}
+
+interface MenuItem { command: string; when: string; group?: string }
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+  contributes: { menus: Record<string, MenuItem[]> };
+};
+
+/** Evaluates the `view == … && viewItem =~ /…/` clauses our menus use against a row. */
+function inlineActions(contextValue: string): string[] {
+  return manifest.contributes.menus['view/item/context']
+    .filter((m) => m.group?.startsWith('inline'))
+    .filter((m) => {
+      const re = /viewItem =~ \/(.*)\/$/.exec(m.when);
+      return re !== null && new RegExp(re[1]).test(contextValue);
+    })
+    .map((m) => m.command);
+}
+
+const revisionRows = (nodes: Node[]): RevisionNode[] => nodes.filter((n): n is RevisionNode => n.kind === 'revision');
+
+describe('extension tree model', () => {
+  it('lists revisions newest first with message (or id) as label and "<short id> · <state>" plus markers as description', () => {
+    const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000'] });
+    const rows = revisionRows(childrenOf(e));
+    assert.deepEqual(rows.map((r) => [r.id, r.label, r.description]), [
+      ['/p/alembic.ini/headB3000000000', 'msg headB3000000000', 'headB3000000 · pending · head'],
+      ['/p/alembic.ini/headA3000000000', 'msg headA3000000000', 'headA3000000 · pending · head · (a)'],
+      ['/p/alembic.ini/mid200000000000', 'msg mid200000000000', 'mid200000000 · current · branch point'],
+      ['/p/alembic.ini/base10000000000', 'base10000000000', 'base10000000 · applied · base'],
+    ]);
+    assert.deepEqual(rows.map((r) => r.contextValue), [
+      'revision:pending:head', 'revision:pending:head', 'revision:current:branchpoint', 'revision:applied',
+    ]);
+  });
+
+  it('gives pending rows "Upgrade to Here" and applied/current rows "Downgrade to Here…" as inline buttons', () => {
+    const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000'] });
+    const byState = new Map(revisionRows(childrenOf(e)).map((r) => [r.state, inlineActions(r.contextValue)]));
+    assert.deepEqual(byState.get('pending'), ['alembic.upgradeToHere']);
+    assert.deepEqual(byState.get('current'), ['alembic.downgradeToHere']);
+    assert.deepEqual(byState.get('applied'), ['alembic.downgradeToHere']);
+  });
+
+  it('summarises the project as display · pending count and flags several heads for the Merge Heads button', () => {
+    const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000'] });
+    const p = projectNode(e);
+    assert.equal(p.id, '/p/alembic.ini');
+    assert.equal(p.label, 'p (alembic.ini)');
+    assert.equal(p.description, 'app@db:5432/app · 2 pending');
+    assert.equal(p.contextValue, 'project:postgresql:pending:multipleHeads');
+    assert.deepEqual(inlineActions(p.contextValue), ['alembic.mergeHeads', 'alembic.upgradeHead']);
+  });
+
+  it('shows version-table rows missing from the folder first, with a Stamp… button', () => {
+    const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['headA3000000000', 'feedface0001'] });
+    const nodes = childrenOf(e);
+    assert.deepEqual(nodes[0], { kind: 'missing', id: '/p/alembic.ini/#missing/feedface0001', key: '/p/alembic.ini', revision: 'feedface0001' });
+    assert.deepEqual(inlineActions('missing'), ['alembic.stamp']);
+    assert.equal(projectNode(e).description, 'app@db:5432/app · 1 pending · 1 missing');
+  });
+
+  it('turns a database error into one row saying why, with Retry and Open Settings (and Store Password for auth)', () => {
+    const e = entry({ kind: 'error', display: 'app@db:5432/app', dialect: 'postgresql', reason: 'auth', message: 'password authentication failed for user "app"' });
+    const nodes = childrenOf(e);
+    assert.deepEqual(nodes[0], {
+      kind: 'dbError', id: '/p/alembic.ini/#db', key: '/p/alembic.ini', reason: 'auth',
+      label: 'Wrong user name or password', message: 'password authentication failed for user "app"',
+    });
+    assert.deepEqual(inlineActions('dbError:auth'), ['alembic.refresh', 'alembic.openSettings', 'alembic.setDatabasePassword']);
+    assert.deepEqual(inlineActions('dbError:unreachable'), ['alembic.refresh', 'alembic.openSettings']);
+    // Without a state, revision rows carry no state word and no migrate buttons.
+    const rows = revisionRows(nodes);
+    assert.equal(rows[3].description, 'base10000000 · base');
+    assert.deepEqual(inlineActions(rows[3].contextValue), []);
+    assert.equal(projectNode(e).description, 'app@db:5432/app · wrong user name or password');
+  });
+
+  it('marks everything pending and says "not initialised" when the version table does not exist', () => {
+    const e = entry({ kind: 'not-initialised', display: 'app@db:5432/app', dialect: 'postgresql' });
+    const nodes = childrenOf(e);
+    assert.equal(nodes[0].kind === 'notice' && nodes[0].label, 'Database not initialised');
+    assert.deepEqual(revisionRows(nodes).map((r) => r.state), ['pending', 'pending', 'pending', 'pending']);
+    assert.equal(projectNode(e).description, 'app@db:5432/app · not initialised · 4 pending');
+  });
+});
