@@ -79,6 +79,7 @@ const INVALID: Record<string, string> = {
 };
 
 describe('the reader agrees with real Python', function () {
+  this.timeout(20000);
   before(function () {
     if (!fs.existsSync(PYTHON)) this.skip();
   });
