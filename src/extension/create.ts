@@ -23,6 +23,11 @@ async function openGenerated(ctx: Ctx, entry: ProjectEntry, stdout: string): Pro
   const abs = path.isAbsolute(file) ? file : path.join(entry.snapshot.cwd, file);
   const line = await revisionLine(abs);
   await openAt(abs, line);
+  // Show the new row when the server has already read the file (it usually has).
+  const key = entry.snapshot.key;
+  const created = ctx.store.get(key)?.snapshot.revisions.find((r) => path.resolve(r.path) === path.resolve(abs));
+  const node = created ? ctx.tree.find(`${key}/${created.id}`) : undefined;
+  if (node && ctx.view.visible) void ctx.view.reveal(node, { select: true, focus: false });
 }
 
 /** Line of `revision = …` in a fresh file (0 when not found). */
