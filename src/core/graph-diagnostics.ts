@@ -19,6 +19,20 @@ export function refRange(file: MigrationFile, kind: IdRefKind & ('down_revision'
   return file.assignments[kind] ?? revisionRange(file);
 }
 
+/** Lists that go into messages and `related` stay short on huge folders (10,000-revision loops). */
+const MAX_LISTED = 10;
+const MAX_RELATED = 20;
+
+function listIds(ids: readonly string[]): string {
+  if (ids.length <= MAX_LISTED) return ids.join(', ');
+  return `${ids.slice(0, MAX_LISTED).join(', ')} and ${ids.length - MAX_LISTED} more`;
+}
+
+/** Up to MAX_RELATED members of `ids` other than `self`, without scanning the whole list. */
+function others(ids: readonly string[], self: string): string[] {
+  return ids.slice(0, MAX_RELATED + 1).filter((o) => o !== self).slice(0, MAX_RELATED);
+}
+
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.path !== b.path) return a.path < b.path ? -1 : 1;
   if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;
@@ -72,7 +86,7 @@ export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
       const where = labels.length === 0 ? '' : ` on branch ${labels.map((l) => `'${l}'`).join(', ')}`;
       const command = labels.length === 0 ? 'alembic upgrade head' : `alembic upgrade ${labels[0]}@head`;
       const message =
-        `${hs.length} heads${where}: ${hs.join(', ')}. '${command}' will fail` +
+        `${hs.length} heads${where}: ${listIds(hs)}. '${command}' will fail` +
         `${labels.length === 0 ? '' : " (and so will 'alembic upgrade head')"}. Merge them: ${mergeCommand(hs)}`;
       for (const h of hs) {
         const rev = graph.revisions.get(h) as Revision;
@@ -82,8 +96,8 @@ export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
           message,
           path: rev.file.path,
           range: revisionRange(rev.file),
-          related: hs.filter((o) => o !== h).map((o) => ({ ...at(graph.revisions.get(o) as Revision), message: `other head ${o}` })),
-          data: { kind: 'heads', heads: hs.slice() },
+          related: others(hs, h).map((o) => ({ ...at(graph.revisions.get(o) as Revision), message: `other head ${o}` })),
+          data: { kind: 'heads', heads: hs },
         });
       }
     }
@@ -97,12 +111,12 @@ export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
           severity: 'info',
           message:
             `Head ${h}${labels.length > 0 ? ` of branch ${labels.map((l) => `'${l}'`).join(', ')}` : ''} is one of ` +
-            `${heads.length} heads kept apart by branch labels (${heads.join(', ')}). Upgrade with ` +
+            `${heads.length} heads kept apart by branch labels (${listIds(heads)}). Upgrade with ` +
             `'alembic upgrade heads' or '${target}'; 'alembic upgrade head' fails while several heads exist.`,
           path: rev.file.path,
           range: revisionRange(rev.file),
-          related: heads.filter((o) => o !== h).map((o) => ({ ...at(graph.revisions.get(o) as Revision), message: `other head ${o}` })),
-          data: { kind: 'heads', heads: heads.slice() },
+          related: others(heads, h).map((o) => ({ ...at(graph.revisions.get(o) as Revision), message: `other head ${o}` })),
+          data: { kind: 'heads', heads },
         });
       }
     }
@@ -145,7 +159,7 @@ export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
   for (const cycle of graph.cycles) {
     const comp = new Set(cycle.revisions);
     const how = cycle.kind === 'Cycle' || cycle.kind === 'Self-loop' ? 'down_revision' : 'down_revision and depends_on';
-    const alembicSays = `${cycle.kind} is detected in revisions (${cycle.revisions.join(', ')})`;
+    const alembicSays = `${cycle.kind} is detected in revisions (${listIds(cycle.revisions)})`;
     const message =
       cycle.revisions.length === 1
         ? `${alembicSays}: revision ${cycle.revisions[0]} names itself through ${how}, so it can never be applied.`
@@ -166,8 +180,8 @@ export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
         message,
         path: rev.file.path,
         range,
-        related: cycle.revisions.filter((o) => o !== id).map((o) => at(graph.revisions.get(o) as Revision)),
-        data: { kind: 'cycle', revisions: cycle.revisions.slice() },
+        related: others(cycle.revisions, id).map((o) => at(graph.revisions.get(o) as Revision)),
+        data: { kind: 'cycle', revisions: cycle.revisions },
       });
     }
   }

@@ -1,7 +1,7 @@
 // The revision graph, with alembic's semantics (alembic/script/revision.py RevisionMap).
 // Pure and iterative: broken links and cycles never make anything throw, hang or recurse.
 import type { Diagnostic, MigrationFile, Revision } from './types';
-import { computeLabelCoverage, type LabelGraphView } from './labels';
+import { computeLabelCoverage, computeLabelCoverageOrdered, type LabelCoverage, type LabelGraphView } from './labels';
 import { computeGraphDiagnostics } from './graph-diagnostics';
 import type { CycleKind } from './errors';
 
@@ -38,8 +38,10 @@ const EMPTY: readonly string[] = Object.freeze([]) as readonly string[];
  */
 export function compareLoadOrder(a: string, b: string): number {
   if (a === b) return 0;
-  const sa = a.split(/[\\/]/);
-  const sb = b.split(/[\\/]/);
+  return compareSegments(a.split(/[\\/]/), b.split(/[\\/]/));
+}
+
+function compareSegments(sa: readonly string[], sb: readonly string[]): number {
   const n = Math.min(sa.length, sb.length);
   for (let i = 0; i < n; i++) {
     const lastA = i === sa.length - 1;
@@ -50,8 +52,10 @@ export function compareLoadOrder(a: string, b: string): number {
   return sa.length - sb.length;
 }
 
-function uniq(xs: readonly string[]): string[] {
-  return xs.length < 2 ? xs.slice() : [...new Set(xs)];
+function uniq(xs: string[]): string[] {
+  if (xs.length < 2) return xs;
+  const s = new Set(xs);
+  return s.size === xs.length ? xs : [...s];
 }
 
 export class RevisionGraph {
@@ -77,7 +81,7 @@ export class RevisionGraph {
   readonly mapKeyOrder: readonly string[];
   /** Heads that no revision depends on, sorted (alembic's `_real_heads`; what `heads` resolves to). */
   private readonly realHeads: readonly string[];
-  private readonly coverage: Map<string, Set<string>>;
+  private readonly coverage: LabelCoverage;
   private topo: string[] | undefined;
 
   private constructor(files: MigrationFile[]) {
@@ -100,7 +104,7 @@ export class RevisionGraph {
         file,
         downRevisions: uniq(file.downRevisions),
         dependsOn: [],
-        branchLabels: file.branchLabels.slice(),
+        branchLabels: file.branchLabels,
         children: [],
         dependents: [],
       });
@@ -196,15 +200,43 @@ export class RevisionGraph {
       },
       downCount: (id) => revisions.get(id)?.downRevisions.length ?? 0,
     };
-    this.coverage = computeLabelCoverage(view, labelled);
-    this.cycles = findCycles(revisions);
+    // Parents-first order through down_revision and depends_on (Kahn); whatever it cannot order
+    // sits on or above a cycle, and only then is Tarjan's algorithm needed.
+    const pending = new Map<string, number>();
+    const order: string[] = [];
+    for (const rev of revisions.values()) {
+      let n = 0;
+      for (const d of rev.downRevisions) if (revisions.has(d)) n++;
+      for (const d of rev.dependsOn) if (!rev.downRevisions.includes(d)) n++;
+      if (n === 0) order.push(rev.id);
+      else pending.set(rev.id, n);
+    }
+    for (let i = 0; i < order.length; i++) {
+      const rev = revisions.get(order[i]) as Revision;
+      for (const next of rev.dependents.length === 0 ? rev.children : [...new Set([...rev.children, ...rev.dependents])]) {
+        const left = (pending.get(next) as number) - 1;
+        if (left === 0) {
+          pending.delete(next);
+          order.push(next);
+        } else pending.set(next, left);
+      }
+    }
+    if (pending.size === 0) {
+      this.cycles = [];
+      this.coverage = computeLabelCoverageOrdered(view, labelled, order);
+    } else {
+      this.cycles = findCycles(revisions, [...pending.keys()]);
+      const slow = computeLabelCoverage(view, labelled);
+      this.coverage = { get: (id) => (slow.has(id) ? [...(slow.get(id) as Set<string>)] : undefined) };
+    }
     this.diagnostics = computeGraphDiagnostics(this);
   }
 
   /** Builds the graph; `files` may come in any order (they are sorted into alembic's load order). */
   static build(files: readonly MigrationFile[]): RevisionGraph {
-    const sorted = files.slice().sort((a, b) => compareLoadOrder(a.path, b.path));
-    return new RevisionGraph(sorted);
+    const keyed = files.map((f) => ({ f, k: f.path.split(/[\\/]/) }));
+    keyed.sort((a, b) => compareSegments(a.k, b.k));
+    return new RevisionGraph(keyed.map((x) => x.f));
   }
 
   get(id: string): Revision | undefined {
@@ -214,7 +246,7 @@ export class RevisionGraph {
   /** Labels that cover `id` under alembic's rule (see labels.ts), sorted. */
   effectiveBranchLabels(id: string): string[] {
     const s = this.coverage.get(id);
-    return s ? [...s].sort() : [];
+    return s ? [...new Set(s)].sort() : [];
   }
 
   /** Heads that no other revision depends on (alembic's `_real_heads`; the `heads` target), sorted. */
@@ -285,7 +317,7 @@ export class RevisionGraph {
   private computeTopo(): string[] {
     const out: string[] = [];
     const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = emitted
-    const starts = [...this.heads.filter((h) => this.revisions.has(h)), ...[...this.revisions.keys()].sort()];
+    const starts = [...this.heads.filter((h) => this.revisions.has(h)), ...this.revisions.keys()];
     const stack: Array<{ id: string; parents: string[]; i: number }> = [];
     for (const start of starts) {
       if (state.has(start)) continue;
@@ -311,7 +343,7 @@ export class RevisionGraph {
 }
 
 /** Strongly connected components through down_revision + depends_on (iterative Tarjan). */
-function findCycles(revisions: ReadonlyMap<string, Revision>): CycleInfo[] {
+function findCycles(revisions: ReadonlyMap<string, Revision>, candidates: readonly string[]): CycleInfo[] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -325,7 +357,7 @@ function findCycles(revisions: ReadonlyMap<string, Revision>): CycleInfo[] {
     for (const d of r.dependsOn) if (!out.includes(d)) out.push(d);
     return out;
   };
-  for (const root of [...revisions.keys()].sort()) {
+  for (const root of candidates.slice().sort()) {
     if (index.has(root)) continue;
     const work: Array<{ id: string; next: string[]; i: number }> = [];
     const open = (id: string): void => {

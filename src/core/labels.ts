@@ -30,8 +30,80 @@ function isRealBranchPoint(g: LabelGraphView, id: string): boolean {
   return new Set([...kids, ...deps]).size > 1;
 }
 
+/** Effective labels per revision: `get(id)` gives them unsorted, possibly with repeats. */
+export interface LabelCoverage {
+  get(id: string): readonly string[] | undefined;
+}
+
+/**
+ * The same result as computeLabelCoverage in linear time, for an acyclic graph: `order` lists
+ * every revision with its down_revision parents first. Label lists are shared between a
+ * revision and its only parent, so a long line costs no copies.
+ */
+export function computeLabelCoverageOrdered(
+  g: LabelGraphView,
+  labelled: ReadonlyArray<{ id: string; labels: readonly string[] }>,
+  order: readonly string[],
+): LabelCoverage {
+  const own = new Map<string, readonly string[]>();
+  for (const { id, labels } of labelled) if (labels.length > 0) own.set(id, labels);
+  const inherited = new Map<string, readonly string[]>();
+  if (own.size === 0) return { get: () => undefined };
+  // 1. Descendants: each revision inherits its parents' labels.
+  for (const id of order) {
+    const mine = own.get(id);
+    const parents = g.downRevisions(id);
+    let acc: readonly string[] | undefined;
+    for (const p of parents) {
+      const s = inherited.get(p);
+      if (s === undefined || s === acc) continue;
+      acc = acc === undefined ? s : [...new Set([...acc, ...s])];
+    }
+    if (mine !== undefined) acc = acc === undefined ? mine : [...new Set([...acc, ...mine])];
+    if (acc !== undefined) inherited.set(id, acc);
+  }
+  // 2. Which revisions head a simple chain (children first).
+  const simple = new Map<string, boolean>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const id = order[i];
+    const kids = g.children(id);
+    const ok = kids.length <= 1 && g.downCount(id) <= 1 && !isRealBranchPoint(g, id) && (kids.length === 0 || simple.get(kids[0]) === true);
+    simple.set(id, ok);
+  }
+  // 3. Walk below every labelled revision whose descendants form a simple chain.
+  const extra = new Map<string, string[]>();
+  for (const { id, labels } of labelled) {
+    if (labels.length === 0 || simple.get(id) !== true) continue;
+    let cur = id;
+    const walked = new Set<string>([id]);
+    for (;;) {
+      if (g.downCount(cur) !== 1) break;
+      const ps = g.downRevisions(cur);
+      if (ps.length !== 1) break;
+      const p = ps[0];
+      if (walked.has(p)) break;
+      walked.add(p);
+      if (isRealBranchPoint(g, p) || g.downCount(p) > 1) break;
+      const e = extra.get(p);
+      if (e) e.push(...labels);
+      else extra.set(p, labels.slice());
+      cur = p;
+    }
+  }
+  return {
+    get(id: string): readonly string[] | undefined {
+      const a = inherited.get(id);
+      const b = extra.get(id);
+      if (b === undefined) return a;
+      return a === undefined ? b : [...a, ...b];
+    },
+  };
+}
+
 /**
  * Returns revision id → effective labels for every revision that gets at least one label.
+ * Works on any graph (cycles included); quadratic in the worst case, so the graph uses
+ * computeLabelCoverageOrdered when it is acyclic.
  * `labelled` lists each labelled revision with its own labels, in load order.
  */
 export function computeLabelCoverage(
