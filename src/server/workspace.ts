@@ -97,6 +97,8 @@ export class Workspace {
       }
       for (const f of added) this.folders.set(f.uri, f);
       for (const f of added) await this.reconcileFolder(f);
+      // A project of a removed folder may still lie inside another (nested) folder.
+      if (removed.length) for (const f of this.folders.values()) if (!added.includes(f)) await this.reconcileFolder(f);
     });
   }
 
