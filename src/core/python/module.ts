@@ -5,7 +5,7 @@
 // read before it. Never throws.
 import { ExprReader, isIdentStart } from './expr';
 import type { LineIndex } from './lines';
-import { findStringEnd, readString, stringPrefixLength } from './strings';
+import { findStringEnd, readString, type StringError, stringPrefixLength } from './strings';
 import { type PyValue, unresolved } from './values';
 
 export interface ModuleAssignment {
@@ -197,29 +197,8 @@ class Scanner {
           continue;
         }
         case QUOTE: {
-          if (text.charCodeAt(pos + 1) !== c) {
-            // Single-quoted string, inline: the common case.
-            let i = pos + 1;
-            for (;;) {
-              if (i >= len) break;
-              const d = text.charCodeAt(i);
-              if (d === c) break;
-              if (d === 92) i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
-              else if (d === 10 || d === 13) break;
-              else i++;
-            }
-            if (i < len && text.charCodeAt(i) === c) {
-              pos = i + 1;
-              continue;
-            }
-          }
           const end = findStringEnd(text, pos, pos);
-          if (typeof end !== 'number') {
-            // Python names the line of the last character it read.
-            const line = this.lines.lineAt(end.at >= len && len > 0 ? len - 1 : end.at) + 1;
-            this.fail(`${end.message} (detected at line ${line})`, pos);
-            return this.stop();
-          }
+          if (typeof end !== 'number') return this.stringError(end);
           pos = end;
           continue;
         }
@@ -268,6 +247,14 @@ class Scanner {
     this.sContentEnd = e;
     this.sLast = e > start ? text.charCodeAt(e - 1) : 0;
     return next;
+  }
+
+  private stringError(end: StringError): number {
+    // Python names the line of the last character it read.
+    const len = this.len;
+    const line = this.lines.lineAt(end.at >= len && len > 0 ? len - 1 : end.at) + 1;
+    this.fail(`${end.message} (detected at line ${line})`, end.start);
+    return this.stop();
   }
 
   private stop(): number {
