@@ -47,6 +47,7 @@ export class Workspace {
   private readonly pendingDisk: FileChange[] = [];
   private diskTimer: NodeJS.Timeout | null = null;
   private readonly databaseStates = new Map<string, DatabaseStateParams>();
+  private rediscoverQueued: Promise<void> | null = null;
 
   constructor(private readonly host: WorkspaceHost) {}
 
@@ -104,9 +105,13 @@ export class Workspace {
 
   /** Re-reads settings and rediscovers every folder (settings changed). */
   rediscoverAll(): Promise<void> {
-    return this.run('Rediscovering projects', async () => {
+    // Several notifications in a row (a client may both push and be registered): one pass.
+    if (this.rediscoverQueued) return this.rediscoverQueued;
+    this.rediscoverQueued = this.run('Rediscovering projects', async () => {
+      this.rediscoverQueued = null;
       for (const f of this.folders.values()) await this.reconcileFolder(f);
     });
+    return this.rediscoverQueued;
   }
 
   /**
