@@ -282,9 +282,10 @@ class Resolver {
 /**
  * Resolves a target the way alembic's `get_revisions` does (what `alembic upgrade X`, `stamp X`,
  * `show X` accept): full id, unique prefix, branch label, `head`, `heads`, `base` (→ []),
- * `label@head`, `label@base`, `label@<id>`, `-N` / `label@-N` (walk down from the heads), and
- * `current` (the rows). Relative forms `+N`, `rev+N`, `rev-N`, `label@+N` follow `alembic upgrade`,
- * and `-N`, `label@-N` follow `alembic downgrade` when `current` rows are given.
+ * `label@head`, `label@base`, `label@<id>`, and `current` (the rows). `+N`, `rev+N`, `label@+N`
+ * follow `alembic upgrade` from the `current` rows (none given: an empty database); `rev-N` and,
+ * when `current` is given, `-N` / `label@-N` follow `alembic downgrade`; without `current`,
+ * `-N` / `label@-N` walk down from the heads as alembic's get_revisions does.
  * Throws the errors of errors.ts with alembic's texts.
  */
 export function resolveTarget(graph: RevisionGraph, target: string, current?: readonly string[]): string[] {
@@ -295,8 +296,8 @@ export function resolveTarget(graph: RevisionGraph, target: string, current?: re
   const m = RELATIVE.exec(target);
   if (m) {
     const negative = m[3].startsWith('-');
-    if (negative && current !== undefined) {
-      const { rev } = r.parseDowngradeTarget(current, target);
+    if (negative && (current !== undefined || m[2] !== undefined)) {
+      const { rev } = r.parseDowngradeTarget(current ?? [], target);
       return rev === null || rev === BASE ? [] : [rev];
     }
     if (!negative) return r.parseUpgradeTarget(current ?? [], target);

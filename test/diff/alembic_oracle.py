@@ -103,10 +103,13 @@ def main():
 
     def resolve(t):
         # the same dispatch as the core's resolveTarget without current rows: `+N` forms follow
-        # `alembic upgrade` from an empty database, everything else is get_revisions()
+        # `alembic upgrade` from an empty database, `rev-N` the downgrade walk, everything else
+        # is get_revisions()
         m = _relative_destination.match(t)
         if m and not m.group(3).startswith("-"):
             return ids(rmap._parse_upgrade_target(None, t, True))
+        if m and m.group(2) is not None:  # rev-N: the downgrade walk
+            return ids([rmap._parse_downgrade_target(None, t, True)[1]])
         return ids(rmap.get_revisions(t))
 
     result["targets"] = {t: run(lambda t=t: resolve(t)) for t in req.get("targets", [])}

@@ -13,7 +13,7 @@ import { RevisionError } from '../../src/core/errors';
 import { downgradePlan, resolveTarget, upgradePlan } from '../../src/core/targets';
 import type { Diagnostic } from '../../src/core/types';
 import { writeMigrationFolder } from '../support/fixture-writer';
-import { SCENARIOS, type Scenario } from './scenarios';
+import { randomScenarios, SCENARIOS, type Scenario } from './scenarios';
 
 const ORACLE = path.join(__dirname, '..', '..', '..', 'test', 'diff', 'alembic_oracle.py');
 
@@ -75,7 +75,7 @@ describe('differential: this core vs real Alembic 1.8 RevisionMap', function () 
     process.stderr.write(`\nAlembic outcomes per scenario:\n${outcomes.map((o) => `  ${o}`).join('\n')}\n`);
   });
 
-  for (const s of SCENARIOS) {
+  for (const s of [...SCENARIOS, ...randomScenarios(40)]) {
     it(`${s.name}: ${s.expect}`, async () => {
       const versions = path.join(root, s.name.replace(/\W+/gu, '_'), 'versions');
       await writeMigrationFolder(versions, s.specs);

@@ -315,3 +315,63 @@ export const SCENARIOS: Scenario[] = [
     flags: ['invalid-revision-id'],
   },
 ];
+
+/** A small deterministic PRNG (mulberry32) so generated folders are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Random well-formed folders (acyclic: links only point to earlier revisions) mixing branches,
+ * merges, extra bases, labels and depends_on (by id and by label), with queries over them.
+ */
+export function randomScenarios(count: number, firstSeed = 1): Scenario[] {
+  const out: Scenario[] = [];
+  for (let seed = firstSeed; seed < firstSeed + count; seed++) {
+    const rnd = prng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const n = 8 + Math.floor(rnd() * 30);
+    const specs: RevSpec[] = [];
+    const labels: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = `${(seed * 7919 + i * 104729).toString(16).padStart(6, '0')}${i.toString(36)}`;
+      let down: RevSpec['down'] = null;
+      if (i > 0) {
+        const r = rnd();
+        const recent = (): string => (rnd() < 0.6 ? specs[i - 1].id : pick(specs).id);
+        if (r < 0.08) down = null;
+        else if (r < 0.2 && i > 2) {
+          const a = recent();
+          const b = pick(specs).id;
+          down = a === b ? a : [a, b];
+        } else down = recent();
+      }
+      const spec: RevSpec = { id, down };
+      if (rnd() < 0.1) {
+        const l = `lbl${labels.length}`;
+        labels.push(l);
+        spec.branchLabels = [l];
+      }
+      if (i > 1 && rnd() < 0.12) {
+        const parents = down === null ? [] : typeof down === 'string' ? [down] : down;
+        const dep = rnd() < 0.3 && labels.length > 0 ? pick(labels) : pick(specs).id;
+        if (!parents.includes(dep) && !(spec.branchLabels ?? []).includes(dep)) spec.dependsOn = [dep];
+      }
+      specs.push(spec);
+    }
+    const ids = specs.map((s) => s.id);
+    const targets = ['heads', 'head', 'base', '-1', ...labels.flatMap((l) => [`${l}@head`, `${l}@base`, `${l}@heads`, `${l}@-1`])];
+    for (let k = 0; k < 4; k++) targets.push(pick(ids).slice(0, 4 + Math.floor(rnd() * 3)));
+    const upgrades: Array<[string[], string]> = [[[], 'heads'], [[], pick(ids)], [[pick(ids)], 'heads'], [[pick(ids)], pick(ids)], [[pick(ids)], '+1']];
+    const downgrades: Array<[string[], string]> = [[[pick(ids)], 'base'], [[pick(ids)], pick(ids)], [[pick(ids)], '-1']];
+    out.push({ name: `random ${seed}`, expect: `${n} revisions with branches, merges, labels and depends_on agree with alembic`, specs, targets: [...new Set(targets)], upgrades, downgrades });
+  }
+  return out;
+}
