@@ -121,6 +121,10 @@ const COMMANDS: Record<string, Command> = {
   status: { options: STATUS_OPTIONS, help: STATUS_HELP, run: runStatus },
 };
 
+function commandOf(name: string): Command | undefined {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
 /** Runs one CLI invocation; resolves to the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -131,7 +135,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (first === '-h' || first === '--help' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      const cmd = topic !== undefined ? COMMANDS[topic] : undefined;
+      const cmd = topic !== undefined ? commandOf(topic) : undefined;
       if (topic !== undefined && !cmd) throw new UsageError(`unknown command '${topic}' (commands: graph, check, status)`);
       io.out((cmd ? cmd.help : MAIN_HELP) + '\n');
       return 0;
@@ -140,7 +144,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(`alembic-migrations ${version()}\n`);
       return 0;
     }
-    const command = Object.prototype.hasOwnProperty.call(COMMANDS, first) ? COMMANDS[first] : undefined;
+    const command = commandOf(first);
     if (!command) {
       if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'; a command comes first: graph, check or status`);
       throw new UsageError(`unknown command '${first}' (commands: graph, check, status)`);
