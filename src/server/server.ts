@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -47,6 +48,7 @@ let supportsConfiguration = false;
 let supportsDynamicWatch = false;
 let supportsDynamicConfiguration = false;
 let supportsFolderChanges = false;
+let supportsCodeLensRefresh = false;
 let initialFolders: FolderInfo[] = [];
 let standalone: StandaloneOptions = { executeMergeHeads: false, alembicCommand: null };
 
@@ -75,11 +77,20 @@ const workspace = new Workspace({
       const params: ProjectsChangedParams = { keys: [...changedKeys] };
       changedKeys.clear();
       void connection.sendNotification(ProjectsChangedNotification, params);
+      refreshCodeLenses();
     });
   },
   log,
   error: logError,
 });
+
+/** Lenses ("n children · head") of other files change with the graph: ask the client to re-query. */
+function refreshCodeLenses(): void {
+  if (!supportsCodeLensRefresh) return;
+  connection.sendRequest(CodeLensRefreshRequest.type).catch((e: unknown) => {
+    logError(`workspace/codeLens/refresh failed: ${e instanceof Error ? e.message : String(e)}`);
+  });
+}
 
 /** Open documents by normalized path (clients may spell the same file URI differently). */
 const openByPath = new Map<string, string>();
@@ -118,6 +129,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsDynamicWatch = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   supportsDynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   supportsFolderChanges = caps.workspace?.workspaceFolders === true;
+  supportsCodeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
   const folders: WorkspaceFolder[] =
     params.workspaceFolders ??
     (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'workspace') }] : []);
@@ -275,7 +287,10 @@ connection.onExecuteCommand((params) =>
 connection.onRequest(ProjectsRequest, (): Promise<ProjectsResult> => guard('Projects', [], () => workspace.snapshots()));
 
 connection.onNotification(DatabaseStateNotification, (params: unknown) => {
-  if (isDatabaseState(params)) workspace.setDatabaseState(params);
+  if (isDatabaseState(params)) {
+    workspace.setDatabaseState(params);
+    refreshCodeLenses();
+  }
   else logError('Ignored a malformed alembic/databaseState notification');
 });
 

@@ -62,6 +62,7 @@ export class LspTestClient {
   readonly registrations: Registration[] = [];
   readonly configurationRequests: ConfigurationParams[] = [];
   readonly projectsChanged: string[][] = [];
+  codeLensRefreshes = 0;
   /** window/showMessage notifications: [type, message]. */
   readonly messages: Array<[number, string]> = [];
   settings: (scopeUri: string | undefined) => unknown;
@@ -119,6 +120,10 @@ export class LspTestClient {
       return null;
     });
     conn.onRequest('client/unregisterCapability', () => null);
+    conn.onRequest('workspace/codeLens/refresh', () => {
+      client.codeLensRefreshes++;
+      return null;
+    });
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.listen();
     const dynamic = opts.dynamicRegistration ?? true;
@@ -130,6 +135,7 @@ export class LspTestClient {
       capabilities: {
         workspace: {
           configuration: true,
+          codeLens: { refreshSupport: true },
           workspaceFolders: true,
           didChangeWatchedFiles: { dynamicRegistration: dynamic },
           didChangeConfiguration: { dynamicRegistration: dynamic },

@@ -142,7 +142,10 @@ describe('server projects and settings (LSP over stdio)', function () {
     const email = path.join(root, ...V, '2b3c4d5e6f70_add_email.py');
     await c.waitForDiagnostics(email, 'loaded', (d) => d.length === 1);
     const key = path.join(root, 'alembic.ini');
+    const refreshes = c.codeLensRefreshes;
     await c.notify('alembic/databaseState', { key, states: { '1a2b3c4d5e6f': 'applied', '2b3c4d5e6f70': 'current' }, note: null });
+    // The client is asked to re-query its lenses, which now carry the state.
+    await c.waitFor('workspace/codeLens/refresh', () => c.codeLensRefreshes > refreshes || undefined);
     const hoverAt = async (line: number, character: number): Promise<string> => {
       const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(email) }, position: { line, character } });
       const contents = h.contents;
