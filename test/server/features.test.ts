@@ -88,6 +88,23 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
     await client.waitForDiagnostics(third, 'fixed by the quick fix', (x) => x.length === 0);
   });
 
+  it('offers the revision a file name starts with when down_revision names the file instead of the id', async () => {
+    const orders = file('two-heads', '3c4d5e6f7081_add_orders.py');
+    await client.waitForDiagnostics(orders, 'loaded', (x) => x.length === 1);
+    const text = await client.open(orders);
+    await client.change(orders, text.replace("None] = '1a2b3c4d5e6f'", "None] = '1a2b3c4d5e6f_create_users'"));
+    const d = await client.waitForDiagnostics(orders, 'file name as id', (x) => x.some((y) => y.code === 'missing-down-revision'));
+    const actions = await codeActions(orders, d.filter((x) => x.code === 'missing-down-revision'));
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [
+        ["Replace with '1a2b3c4d5e6f' (create users)", true],
+        ["Replace with '2b3c4d5e6f70' (add email)", false],
+      ],
+    );
+    assert.deepEqual(actions[0].edit?.changes?.[uriOf(orders)], [{ range: range(15, 50, 75), newText: '1a2b3c4d5e6f' }]);
+  });
+
   it('offers only the current heads for a far-off id, and fixes a broken depends_on in place', async () => {
     const orders = file('two-heads', '3c4d5e6f7081_add_orders.py');
     const email = file('two-heads', '2b3c4d5e6f70_add_email.py');
