@@ -18,7 +18,7 @@ import { ensureCodeServer, startCodeServer, type RunningCodeServer } from './cod
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-interface DemoRev {
+export interface DemoRev {
   id: string;
   down: string | string[] | null;
   message: string;
@@ -30,7 +30,7 @@ interface DemoRev {
 // users → organizations → users.organization_id → projects ─┬─ billing plans → invoices ─┬─ merge → projects.archived_at
 //                                                           └─ audit log → audit index ──┘
 // analytics@ (own base, labelled): events → events.payload → daily rollup
-const REVISIONS: DemoRev[] = [
+export const REVISIONS: DemoRev[] = [
   {
     id: '3f1a9c2e7b10', down: null, message: 'create users table',
     up: ["op.create_table('users', sa.Column('id', sa.Integer, primary_key=True), sa.Column('email', sa.String(255), nullable=False, unique=True), sa.Column('created_at', sa.DateTime, server_default=sa.func.now(), nullable=False))"],
@@ -101,7 +101,7 @@ const REVISIONS: DemoRev[] = [
 ];
 
 /** Where the database is left: main line up to the audit branch, analytics one step in. */
-const UPGRADE_TARGETS = ['e49c7d3a0f87', '2c9e5a8d4bba'];
+export const UPGRADE_TARGETS = ['e49c7d3a0f87', '2c9e5a8d4bba'];
 
 function pyStr(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -261,8 +261,8 @@ datefmt = %H:%M:%S
 `;
 }
 
-/** Writes the project into `dir`; returns the versions folder. */
-function writeProject(dir: string, url: string, alembicCommand: string | null): string {
+/** Writes the demo project into `dir` (alembic.ini, env.py, script.py.mako, 13 revisions, .vscode/settings.json); returns the versions folder. */
+export function writeDemoProject(dir: string, url: string, alembicCommand: string | null): string {
   const versions = path.join(dir, 'migrations', 'versions');
   fs.mkdirSync(versions, { recursive: true });
   fs.writeFileSync(path.join(dir, 'alembic.ini'), renderIni(url));
@@ -295,12 +295,12 @@ function onPath(name: string): string | null {
 }
 
 /** The real alembic: Debian's first (the `python3` on PATH may lack alembic), then PATH. */
-function findAlembic(): string | null {
+export function findAlembic(): string | null {
   if (fs.existsSync('/usr/bin/alembic')) return '/usr/bin/alembic';
   return onPath('alembic');
 }
 
-function runAlembic(bin: string, dir: string, args: string[]): Promise<void> {
+export function runAlembic(bin: string, dir: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(bin, ['-c', path.join(dir, 'alembic.ini'), ...args], { cwd: dir, timeout: 120_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`alembic ${args.join(' ')} failed:\n${stdout}${stderr}`));
@@ -339,7 +339,7 @@ async function main(): Promise<void> {
   const alembicBin = findAlembic();
   started.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-demo-'));
   const dir = started.dir;
-  writeProject(dir, pg.url, alembicBin);
+  writeDemoProject(dir, pg.url, alembicBin);
   console.log(`demo project (${REVISIONS.length} revisions, a branch, a merge, labelled branch "analytics"): ${dir}`);
   if (alembicBin) {
     for (const target of UPGRADE_TARGETS) await runAlembic(alembicBin, dir, ['upgrade', target]);
@@ -371,7 +371,9 @@ async function main(): Promise<void> {
   setInterval(() => undefined, 1 << 30);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });
+}

@@ -12,6 +12,7 @@ import { ensureCodeServer } from '../../scripts/code-server';
 import { makeShared, REPO_ROOT, RESULTS_DIR, runUiTests, type Counts, type Shared } from './harness';
 import { runInHostSuite } from './in-host';
 import { createRevisionTests } from './ui/create-revision';
+import { demoProjectTests } from './ui/demo-project';
 import { mergeHeadsTests } from './ui/merge-heads';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: scenario 1, upgrade and downgrade from the tree', upgradeDowngradeTests, counts, grep);
     await runUiTests(shared, 'UI: scenario 2, create a revision from the command palette', createRevisionTests, counts, grep);
     await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);
+    await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
   } finally {
     await shared.close();
   }

@@ -228,9 +228,9 @@ export class Workbench {
     return panel;
   }
 
-  /** Rows of the Problems panel's tree: `aria-label`s (they carry message, source, file and position). */
+  /** Rows of the Problems panel's tree: their text (message, `source(code)`, position, file names). */
   async problemRows(panel: Locator): Promise<string[]> {
-    return panel.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
+    return panel.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').trim()));
   }
 
   /** Quick Open (Ctrl+P) a file by name. */
