@@ -129,6 +129,14 @@ export function migrationFileOf(spec: RevSpec, filePath?: string): MigrationFile
   const lines = text.split('\n');
   const assignments: MigrationFile['assignments'] = {};
   const idRefs: IdRef[] = [];
+  const revisesLine = lines.findIndex((l) => l.startsWith('Revises: '));
+  if (revisesLine >= 0) {
+    let at = 'Revises: '.length;
+    for (const id of spec.down === null ? [] : typeof spec.down === 'string' ? [spec.down] : spec.down) {
+      idRefs.push({ id, kind: 'revises', range: { start: { line: revisesLine, character: at }, end: { line: revisesLine, character: at + id.length } } });
+      at += id.length + 2;
+    }
+  }
   const vars = ['revision', 'down_revision', 'branch_labels', 'depends_on'] as const;
   const values: Record<(typeof vars)[number], string[]> = {
     revision: [spec.id],
