@@ -71,6 +71,27 @@ describe('the extension inside a real VS Code', () => {
   });
 });
 
+describe('navigation inside a real VS Code', () => {
+  it("go to definition on a down_revision value opens the parent revision's file", async function () {
+    const heads = (process.env.ALEMBIC_VSCODE_HEAD_FILES ?? '').split(path.delimiter).filter(Boolean);
+    if (heads.length === 0) this.skip();
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(heads[0]));
+    const m = /^down_revision[^=]*=\s*'([0-9a-f]+)'/m.exec(doc.getText());
+    assert.ok(m, `no down_revision string in ${heads[0]}`);
+    const parentId = m[1];
+    const offset = m.index + m[0].length - parentId.length - 1 + 2; // inside the quoted id
+    const position = doc.positionAt(offset);
+    const [parentFile] = await vscode.workspace.findFiles(`**/${parentId}_*.py`);
+    assert.ok(parentFile, `no file for ${parentId} in the workspace`);
+    const targets = await until('a definition for the down_revision value', 30_000, async () => {
+      const r = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', doc.uri, position);
+      return r && r.length > 0 ? r : undefined;
+    });
+    const uris = targets.map((t) => ('targetUri' in t ? t.targetUri : t.uri).fsPath);
+    assert.deepEqual(uris, [parentFile.fsPath]);
+  });
+});
+
 function diagnosticCode(d: vscode.Diagnostic): string | undefined {
   const c = d.code;
   if (c === undefined) return undefined;
