@@ -52,6 +52,23 @@ function compareSegments(sa: readonly string[], sb: readonly string[]): number {
   return sa.length - sb.length;
 }
 
+/** True when every file sits in one folder and the list is already sorted (the usual case): no re-sort needed. */
+function inFlatLoadOrder(files: readonly MigrationFile[]): boolean {
+  if (files.length === 0) return true;
+  const first = files[0].path;
+  const dirEnd = Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\'));
+  const dir = first.slice(0, dirEnd + 1);
+  let prev = '';
+  for (const f of files) {
+    const p = f.path;
+    if (p.length <= dir.length || !p.startsWith(dir)) return false;
+    const name = p.slice(dir.length);
+    if (name.includes('/') || name.includes('\\') || name < prev) return false;
+    prev = name;
+  }
+  return true;
+}
+
 function uniq(xs: string[]): string[] {
   if (xs.length < 2) return xs;
   const s = new Set(xs);
@@ -234,6 +251,7 @@ export class RevisionGraph {
 
   /** Builds the graph; `files` may come in any order (they are sorted into alembic's load order). */
   static build(files: readonly MigrationFile[]): RevisionGraph {
+    if (inFlatLoadOrder(files)) return new RevisionGraph(files.slice());
     const keyed = files.map((f) => ({ f, k: f.path.split(/[\\/]/) }));
     keyed.sort((a, b) => compareSegments(a.k, b.k));
     return new RevisionGraph(keyed.map((x) => x.f));
