@@ -38,7 +38,10 @@ function withProject(fn: (ctx: Ctx, entry: ProjectEntry, ...rest: unknown[]) => 
 /** Runs `fn` on a revision row; from elsewhere (palette, keybinding) it falls back to `fallback`. */
 function withRevision(fn: (ctx: Ctx, entry: ProjectEntry, node: RevisionNode) => Promise<void>, fallback: Handler): Handler {
   return (ctx, arg, ...rest) => {
-    if (!isRevisionNode(arg)) return fallback(ctx, arg, ...rest);
+    if (!isRevisionNode(arg)) {
+      ctx.log.info('Called without a revision row: asking which revision.');
+      return fallback(ctx, arg, ...rest);
+    }
     const entry = ctx.store.get(arg.key);
     return entry ? fn(ctx, entry, arg) : undefined;
   };

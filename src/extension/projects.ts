@@ -25,6 +25,9 @@ export class ProjectStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private queue: Promise<void> = Promise.resolve();
+  /** What the views last saw; unchanged data fires no event (a root refresh of the tree drops
+   * its row handles for a moment, and a click landing then would lose its row). */
+  private signature = '';
 
   constructor(
     private readonly client: ServerClient,
@@ -69,7 +72,7 @@ export class ProjectStore implements vscode.Disposable {
       const snapshots = await this.client.projects();
       this.entries = await Promise.all(snapshots.map((s) => this.load(s)));
       this.loadState = this.entries.length > 0 ? 'some' : this.client.started ? 'none' : this.loadState;
-      this.changed.fire();
+      this.fireIfChanged();
     });
   }
 
@@ -79,8 +82,18 @@ export class ProjectStore implements vscode.Disposable {
       this.entries = await Promise.all(
         this.entries.map((e) => (key === undefined || e.snapshot.key === key ? this.load(e.snapshot) : e)),
       );
-      this.changed.fire();
+      this.fireIfChanged();
     });
+  }
+
+  private fireIfChanged(): void {
+    const signature = JSON.stringify([
+      this.loadState,
+      this.entries.map((e) => [e.snapshot, e.db, e.states ? [...e.states.states] : null, e.states?.missing ?? null]),
+    ]);
+    if (signature === this.signature) return;
+    this.signature = signature;
+    this.changed.fire();
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {

@@ -38,6 +38,8 @@ export function targetOf(project: ProjectSnapshot): RunTarget {
 export class AlembicRuns implements vscode.Disposable {
   private readonly runner = new AlembicRunner();
   private readonly busy = new Set<string>();
+  /** Background reads in flight, per project: user commands wait for them instead of being refused. */
+  private readonly reads = new Map<string, Promise<RunOutcome | null>>();
   /** Located commands per folder (probing `python -m alembic` takes a process); emptied on settings changes. */
   private readonly located = new Map<string, string[]>();
 
@@ -81,6 +83,19 @@ export class AlembicRuns implements vscode.Disposable {
    * abc123…"). Returns null when nothing ran (busy, not found) — the user was told why.
    */
   async run(target: RunTarget, args: string[], title: string, opts: RunOptions = {}): Promise<RunOutcome | null> {
+    if (opts.background) {
+      const read = this.runOnce(target, args, title, opts);
+      this.reads.set(target.key, read);
+      return read.finally(() => {
+        if (this.reads.get(target.key) === read) this.reads.delete(target.key);
+      });
+    }
+    // A background read (sqlite/mysql state via `alembic current`) is short: wait for it.
+    await this.reads.get(target.key)?.catch(() => undefined);
+    return this.runOnce(target, args, title, opts);
+  }
+
+  private async runOnce(target: RunTarget, args: string[], title: string, opts: RunOptions): Promise<RunOutcome | null> {
     if (this.busy.has(target.key) || this.runner.isBusy(target.key)) {
       if (!opts.background) {
         void vscode.window.showWarningMessage('An alembic command is already running for this project; wait for it to finish or cancel it.');
