@@ -105,17 +105,16 @@ export class RevisionGraph {
     this.files = files;
     const revisions = new Map<string, Revision>();
     const duplicates = new Map<string, MigrationFile[]>();
-    const byId = new Map<string, MigrationFile[]>();
     const keyOrder: string[] = [];
     for (const file of files) {
       const id = file.revision;
       if (id === null) continue;
-      const list = byId.get(id);
-      if (list) list.push(file);
-      else {
-        byId.set(id, [file]);
-        keyOrder.push(id);
-      }
+      const earlier = revisions.get(id);
+      if (earlier) {
+        const list = duplicates.get(id);
+        if (list) list.push(file);
+        else duplicates.set(id, [earlier.file, file]);
+      } else keyOrder.push(id);
       revisions.set(id, {
         id,
         file,
@@ -126,7 +125,6 @@ export class RevisionGraph {
         dependents: [],
       });
     }
-    for (const [id, list] of byId) if (list.length > 1) duplicates.set(id, list);
 
     // Branch labels: alembic maps each label of every loaded file (losing duplicates too) and
     // refuses a label already mapped or equal to a revision id.
@@ -136,7 +134,6 @@ export class RevisionGraph {
     for (const file of files) {
       const id = file.revision;
       if (id === null || file.branchLabels.length === 0) continue;
-      const own: string[] = [];
       for (const label of uniq(file.branchLabels)) {
         const usedBy = revisions.has(label) ? label : labels.get(label);
         if (usedBy !== undefined) {
@@ -144,7 +141,6 @@ export class RevisionGraph {
           continue;
         }
         labels.set(label, id);
-        own.push(label);
       }
       if (revisions.get(id)?.file === file) labelled.push({ id, labels: file.branchLabels.slice() });
     }
@@ -158,6 +154,7 @@ export class RevisionGraph {
         if (parent) parent.children.push(rev.id);
         else missingRefs.push({ from: rev.id, file: rev.file, missing: down, field: 'down_revision' });
       }
+      if (rev.file.dependsOn.length === 0) continue;
       const deps: string[] = [];
       for (const name of uniq(rev.file.dependsOn)) {
         const target = revisions.has(name) ? name : labels.get(name);
