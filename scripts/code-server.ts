@@ -148,27 +148,42 @@ function writeCachePackageJson(dir: string): void {
   fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Serialises installs into one cache folder; a lock whose owner is gone (or older than 20 min) is taken over. */
 async function withLock<T>(dir: string, log: Log, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(dir, '.install-lock');
   const deadline = Date.now() + 25 * 60_000;
+  let told = false;
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      let age = 0;
+      let stale = false;
       try {
-        age = Date.now() - fs.statSync(lock).mtimeMs;
+        const age = Date.now() - fs.statSync(lock).mtimeMs;
+        const owner = Number.parseInt(fs.readFileSync(path.join(lock, 'pid'), 'utf8'), 10);
+        stale = age > 20 * 60_000 || (owner > 0 && !pidAlive(owner)) || (!(owner > 0) && age > 10_000);
       } catch {
-        continue;
+        // the lock vanished (or has no pid yet): try again
       }
-      if (age > 20 * 60_000) {
+      if (stale) {
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }
       if (Date.now() > deadline) throw new Error(`another process has held ${lock} for too long`);
-      log(`waiting for another install into ${dir} to finish…`);
-      await new Promise((r) => setTimeout(r, 5000));
+      if (!told) log(`waiting for another install into ${dir} to finish…`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 2000));
     }
   }
   try {

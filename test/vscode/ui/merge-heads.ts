@@ -70,17 +70,21 @@ export const mergeHeadsTests: UiTest[] = [
       await action.waitFor({ state: 'visible', timeout: 20_000 });
       await wb.readmeShot('multiple heads quick fix');
       await action.click();
-      // Some flows ask for a message first: accept the proposed one.
+      // The fix may ask for the merge message first (with a proposal): accept the proposal.
       const input = wb.page.locator('.quick-input-widget');
-      if (await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) {
+      const added = async () => (await versionFiles(ws)).filter((f) => !before.has(f));
+      const next = await until('a merge message prompt or a merge revision file', 30_000, async () =>
+        (await input.isVisible()) ? 'prompt' : (await added()).length > 0 ? 'file' : undefined,
+      );
+      if (next === 'prompt') {
         await wb.shot('merge message');
         await wb.page.keyboard.press('Enter');
       }
 
       const merge = await until('a merge revision file', 60_000, async () => {
-        const added = (await versionFiles(ws)).filter((f) => !before.has(f));
-        return added.length === 1 ? added[0] : undefined;
-      }, async () => JSON.stringify((await versionFiles(ws)).filter((f) => !before.has(f))));
+        const files = await added();
+        return files.length === 1 ? files[0] : undefined;
+      }, async () => JSON.stringify(await added()));
       const text = await fs.readFile(path.join(ws.project.versionsDir, merge), 'utf8');
       const down = /^down_revision(?:\s*:\s*[^=]+)?\s*=\s*(.+)$/m.exec(text)?.[1] ?? '';
       for (const id of TWO_HEAD_IDS) if (!down.includes(`'${id}'`)) throw new Error(`down_revision of ${merge} is ${down}: ${id} missing`);
