@@ -205,12 +205,14 @@ export class RevisionGraph {
     this.mergePoints = mergePoints.sort();
     this.branchPoints = branchPoints.sort();
 
+    const brokenDown = new Set(missingRefs.filter((m) => m.field === 'down_revision').map((m) => m.from));
     const view: LabelGraphView = {
       children: (id) => revisions.get(id)?.children ?? EMPTY,
       dependents: (id) => revisions.get(id)?.dependents ?? EMPTY,
       downRevisions: (id) => {
         const r = revisions.get(id);
-        return r ? r.downRevisions.filter((d) => revisions.has(d)) : EMPTY;
+        if (!r) return EMPTY;
+        return brokenDown.has(id) ? r.downRevisions.filter((d) => revisions.has(d)) : r.downRevisions;
       },
       downCount: (id) => revisions.get(id)?.downRevisions.length ?? 0,
     };

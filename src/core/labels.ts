@@ -62,18 +62,36 @@ export function computeLabelCoverageOrdered(
     if (mine !== undefined) acc = acc === undefined ? mine : [...new Set([...acc, ...mine])];
     if (acc !== undefined) inherited.set(id, acc);
   }
-  // 2. Which revisions head a simple chain (children first).
+  // 2. Which labelled revisions head a simple chain: walk each chain once, memoised.
   const simple = new Map<string, boolean>();
-  for (let i = order.length - 1; i >= 0; i--) {
-    const id = order[i];
-    const kids = g.children(id);
-    const ok = kids.length <= 1 && g.downCount(id) <= 1 && !isRealBranchPoint(g, id) && (kids.length === 0 || simple.get(kids[0]) === true);
-    simple.set(id, ok);
-  }
+  const isSimple = (start: string): boolean => {
+    const path: string[] = [];
+    let cur: string | undefined = start;
+    let result = true;
+    const onPath = new Set<string>();
+    while (cur !== undefined) {
+      const known = simple.get(cur);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      if (onPath.has(cur)) break; // a loop of single children: treat as simple, the walk below stops on it
+      onPath.add(cur);
+      path.push(cur);
+      const kids = g.children(cur);
+      if (kids.length > 1 || g.downCount(cur) > 1 || isRealBranchPoint(g, cur)) {
+        result = false;
+        break;
+      }
+      cur = kids.length === 1 ? kids[0] : undefined;
+    }
+    for (const p of path) simple.set(p, result);
+    return result;
+  };
   // 3. Walk below every labelled revision whose descendants form a simple chain.
   const extra = new Map<string, string[]>();
   for (const { id, labels } of labelled) {
-    if (labels.length === 0 || simple.get(id) !== true) continue;
+    if (labels.length === 0 || !isSimple(id)) continue;
     let cur = id;
     const walked = new Set<string>([id]);
     for (;;) {
