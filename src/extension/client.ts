@@ -145,10 +145,10 @@ export class ServerClient implements vscode.Disposable {
     await this.client.restart();
   }
 
-  /** Every project the server knows; [] when the server is not running. */
-  async projects(): Promise<ProjectSnapshot[]> {
+  /** Every project the server knows; null when the server is not running or did not answer. */
+  async projects(): Promise<ProjectSnapshot[] | null> {
     const client = this.client;
-    if (!client) return [];
+    if (!client) return null;
     if (client.state === State.Starting) {
       await new Promise<void>((resolve) => {
         const sub = client.onDidChangeState((e) => {
@@ -159,17 +159,17 @@ export class ServerClient implements vscode.Disposable {
         });
       });
     }
-    if (client.state !== State.Running) return [];
+    if (client.state !== State.Running) return null;
     try {
       const result: unknown = await client.sendRequest(ProjectsRequest);
       if (!isSnapshotList(result)) {
         this.log.warn('The language server answered alembic/projects with something unexpected.');
-        return [];
+        return null;
       }
       return result;
     } catch (err) {
       this.log.error('Could not ask the language server for the projects', err);
-      return [];
+      return null;
     }
   }
 

@@ -70,6 +70,8 @@ export class ProjectStore implements vscode.Disposable {
   refresh(): Promise<void> {
     return this.enqueue(async () => {
       const snapshots = await this.client.projects();
+      // Server down or restarting: keep showing what we had (it refreshes once it is back).
+      if (snapshots === null) return;
       this.entries = await Promise.all(snapshots.map((s) => this.load(s)));
       this.loadState = this.entries.length > 0 ? 'some' : this.client.started ? 'none' : this.loadState;
       this.fireIfChanged();
