@@ -14,6 +14,7 @@ import { runInHostSuite } from './in-host';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { mergeHeadsTests } from './ui/merge-heads';
+import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
 
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: scenario 2, create a revision from the command palette', createRevisionTests, counts, grep);
     await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);
     await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
+    await runUiTests(shared, 'UI: more sidebar states', sidebarStateTests, counts, grep);
   } finally {
     await shared.close();
   }
