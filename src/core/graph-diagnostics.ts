@@ -46,12 +46,23 @@ export function mergeCommand(heads: readonly string[]): string {
   return `alembic merge -m "merge heads" ${heads.join(' ')}`;
 }
 
-export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
+const ILLEGAL_CHAR = /[-+:@]/u;
+
+/** False when a file can carry no file-level diagnostic (no reader problem, a clean revision id). */
+export function fileNeedsDiagnostics(file: MigrationFile): boolean {
+  return file.problems.length > 0 || (file.revision !== null && ILLEGAL_CHAR.test(file.revision));
+}
+
+/**
+ * Every diagnostic of `graph`. `flagged`, when given, lists (in load order) the files for which
+ * fileNeedsDiagnostics holds, so that the others need not be looked at again.
+ */
+export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly MigrationFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (r: Revision): RelatedLocation => ({ path: r.file.path, range: revisionRange(r.file), message: `revision ${r.id}` });
 
   // File problems first, as the reader reported them.
-  for (const file of graph.files) {
+  for (const file of flagged ?? graph.files) {
     for (const p of file.problems) {
       out.push({ code: p.code, severity: p.severity, message: p.message, path: file.path, range: p.range });
     }
@@ -71,7 +82,8 @@ export function computeGraphDiagnostics(graph: RevisionGraph): Diagnostic[] {
   }
 
   // Heads: bucket the true heads (down_revision only, winners only) by their effective labels.
-  const heads = [...graph.revisions.values()].filter((r) => r.children.length === 0).map((r) => r.id).sort();
+  // graph.heads (sorted) holds every true head, plus a duplicated id whose winning file has children.
+  const heads = graph.heads.filter((h) => (graph.revisions.get(h) as Revision).children.length === 0);
   if (heads.length > 1) {
     const buckets = new Map<string, string[]>();
     for (const h of heads) {

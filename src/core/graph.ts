@@ -1,8 +1,8 @@
 // The revision graph, with alembic's semantics (alembic/script/revision.py RevisionMap).
 // Pure and iterative: broken links and cycles never make anything throw, hang or recurse.
 import type { Diagnostic, MigrationFile, Revision } from './types';
-import { computeLabelCoverage, computeLabelCoverageOrdered, type LabelCoverage, type LabelGraphView } from './labels';
-import { computeGraphDiagnostics } from './graph-diagnostics';
+import { computeLabelCoverage, computeLabelCoverageIndexed, type LabelGraphView } from './labels';
+import { computeGraphDiagnostics, fileNeedsDiagnostics } from './graph-diagnostics';
 import type { CycleKind } from './errors';
 
 /** A link to a revision id that no file defines. */
@@ -52,21 +52,55 @@ function compareSegments(sa: readonly string[], sb: readonly string[]): number {
   return sa.length - sb.length;
 }
 
-/** True when every file sits in one folder and the list is already sorted (the usual case): no re-sort needed. */
-function inFlatLoadOrder(files: readonly MigrationFile[]): boolean {
-  if (files.length === 0) return true;
-  const first = files[0].path;
-  const dirEnd = Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\'));
-  const dir = first.slice(0, dirEnd + 1);
-  let prev = '';
-  for (const f of files) {
-    const p = f.path;
-    if (p.length <= dir.length || !p.startsWith(dir)) return false;
-    const name = p.slice(dir.length);
-    if (name.includes('/') || name.includes('\\') || name < prev) return false;
-    prev = name;
+/** The last list found in flat load order: a rebuild after one edit re-checks only what changed. */
+let lastSorted: { files: readonly MigrationFile[]; dir: string } | undefined;
+
+function folderOf(p: string): string {
+  return p.slice(0, Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+}
+
+/** True when `p` names a file directly inside folder `dir`. */
+function directlyIn(p: string, dir: string): boolean {
+  return p.length > dir.length && p.startsWith(dir) && p.indexOf('/', dir.length) === -1 && p.indexOf('\\', dir.length) === -1;
+}
+
+/**
+ * True when `files` equals the last sorted list except at a few positions whose files still sit
+ * in the same folder and in order with their neighbours; undefined when that cannot be told cheaply.
+ */
+function stillSorted(files: readonly MigrationFile[]): boolean | undefined {
+  const last = lastSorted;
+  if (last === undefined || last.files.length !== files.length) return undefined;
+  let changed = 0;
+  for (let i = 0; i < files.length; i++) {
+    if (files[i] === last.files[i]) continue;
+    if (++changed > 64) return undefined;
+    const p = files[i].path;
+    if (!directlyIn(p, last.dir)) return undefined;
+    if (i > 0 && p < files[i - 1].path) return false;
+    if (i + 1 < files.length && files[i + 1].path < p) return false;
   }
   return true;
+}
+
+/**
+ * 'sorted' when every file sits in one folder and the list is already in load order (the usual
+ * case: no re-sort needed), 'flat' when they share one folder but are out of order (then a plain
+ * path comparison is the load order), else 'nested'. Compares whole paths: with one shared folder
+ * prefix that orders exactly as the file names do, and nothing is sliced.
+ */
+function loadOrderShape(files: readonly MigrationFile[]): 'sorted' | 'flat' | 'nested' {
+  if (files.length === 0) return 'sorted';
+  const dir = folderOf(files[0].path);
+  let prev = '';
+  let sorted = true;
+  for (let i = 0; i < files.length; i++) {
+    const p = files[i].path;
+    if (!directlyIn(p, dir)) return 'nested';
+    if (sorted && p < prev) sorted = false;
+    prev = p;
+  }
+  return sorted ? 'sorted' : 'flat';
 }
 
 function uniq(xs: string[]): string[] {
@@ -98,24 +132,26 @@ export class RevisionGraph {
   readonly mapKeyOrder: readonly string[];
   /** Heads that no revision depends on, sorted (alembic's `_real_heads`; what `heads` resolves to). */
   private readonly realHeads: readonly string[];
-  private readonly coverage: LabelCoverage;
+  private readonly coverage: (id: string) => readonly string[] | undefined;
   private topo: string[] | undefined;
 
   private constructor(files: MigrationFile[]) {
     this.files = files;
+    // Revisions by dense index, in the order alembic's map holds them (first occurrence).
     const revisions = new Map<string, Revision>();
-    const duplicates = new Map<string, MigrationFile[]>();
+    const index = new Map<string, number>();
+    const revs: Revision[] = [];
     const keyOrder: string[] = [];
-    for (const file of files) {
+    let duplicates: Map<string, MigrationFile[]> | undefined;
+    const labelledFiles: MigrationFile[] = [];
+    const flagged: MigrationFile[] = []; // files that may carry file-level diagnostics
+    for (let f = 0; f < files.length; f++) {
+      const file = files[f];
+      if (fileNeedsDiagnostics(file)) flagged.push(file);
       const id = file.revision;
       if (id === null) continue;
-      const earlier = revisions.get(id);
-      if (earlier) {
-        const list = duplicates.get(id);
-        if (list) list.push(file);
-        else duplicates.set(id, [earlier.file, file]);
-      } else keyOrder.push(id);
-      revisions.set(id, {
+      if (file.branchLabels.length > 0) labelledFiles.push(file);
+      const rev: Revision = {
         id,
         file,
         downRevisions: uniq(file.downRevisions),
@@ -123,41 +159,74 @@ export class RevisionGraph {
         branchLabels: file.branchLabels,
         children: [],
         dependents: [],
-      });
+      };
+      const i = index.get(id);
+      if (i === undefined) {
+        index.set(id, revs.length);
+        revs.push(rev);
+        keyOrder.push(id);
+      } else {
+        duplicates ??= new Map();
+        const list = duplicates.get(id);
+        if (list) list.push(file);
+        else duplicates.set(id, [revs[i].file, file]);
+        revs[i] = rev;
+      }
+      revisions.set(id, rev);
     }
+    const n = revs.length;
 
     // Branch labels: alembic maps each label of every loaded file (losing duplicates too) and
     // refuses a label already mapped or equal to a revision id.
     const labels = new Map<string, string>();
     const labelConflicts: LabelConflict[] = [];
-    const labelled: Array<{ id: string; labels: string[] }> = [];
-    for (const file of files) {
-      const id = file.revision;
-      if (id === null || file.branchLabels.length === 0) continue;
+    const labelled: Array<{ index: number; id: string; labels: string[] }> = [];
+    for (const file of labelledFiles) {
+      const id = file.revision as string;
       for (const label of uniq(file.branchLabels)) {
-        const usedBy = revisions.has(label) ? label : labels.get(label);
+        const usedBy = index.has(label) ? label : labels.get(label);
         if (usedBy !== undefined) {
           labelConflicts.push({ label, revision: id, file, usedBy });
           continue;
         }
         labels.set(label, id);
       }
-      if (revisions.get(id)?.file === file) labelled.push({ id, labels: file.branchLabels.slice() });
+      const i = index.get(id) as number;
+      if (revs[i].file === file) labelled.push({ index: i, id, labels: file.branchLabels.slice() });
     }
     for (const l of labels.keys()) keyOrder.push(l);
 
-    // Links.
+    // Links, as dense indices: present down_revision parents (compressed rows), and the in-edges
+    // of the parents-first order (down_revision ∪ depends_on, each pair once).
     const missingRefs: MissingRef[] = [];
-    for (const rev of revisions.values()) {
-      for (const down of rev.downRevisions) {
-        const parent = revisions.get(down);
-        if (parent) parent.children.push(rev.id);
-        else missingRefs.push({ from: rev.id, file: rev.file, missing: down, field: 'down_revision' });
+    const downStart = new Int32Array(n + 1);
+    const downList: number[] = [];
+    const downCount = new Int32Array(n);
+    const inDegree = new Int32Array(n);
+    const outDegree = new Int32Array(n);
+    const childCount = new Int32Array(n);
+    const depEdges: number[] = []; // pairs (from, to) of depends_on edges that are not also down_revision edges
+    for (let i = 0; i < n; i++) {
+      const rev = revs[i];
+      downStart[i] = downList.length;
+      const downs = rev.downRevisions;
+      downCount[i] = downs.length;
+      for (let k = 0; k < downs.length; k++) {
+        const j = index.get(downs[k]);
+        if (j === undefined) {
+          missingRefs.push({ from: rev.id, file: rev.file, missing: downs[k], field: 'down_revision' });
+          continue;
+        }
+        downList.push(j);
+        revs[j].children.push(rev.id);
+        childCount[j]++;
+        outDegree[j]++;
+        inDegree[i]++;
       }
       if (rev.file.dependsOn.length === 0) continue;
       const deps: string[] = [];
       for (const name of uniq(rev.file.dependsOn)) {
-        const target = revisions.has(name) ? name : labels.get(name);
+        const target = index.has(name) ? name : labels.get(name);
         if (target === undefined) {
           missingRefs.push({ from: rev.id, file: rev.file, missing: name, field: 'depends_on' });
           continue;
@@ -165,92 +234,129 @@ export class RevisionGraph {
         if (!deps.includes(target)) deps.push(target);
       }
       rev.dependsOn = deps;
-      for (const d of deps) revisions.get(d)?.dependents.push(rev.id);
+      for (const d of deps) {
+        const j = index.get(d) as number;
+        revs[j].dependents.push(rev.id);
+        if (downs.includes(d)) continue;
+        depEdges.push(j, i);
+        outDegree[j]++;
+        inDegree[i]++;
+      }
     }
-    for (const rev of revisions.values()) {
-      if (rev.children.length > 1) rev.children.sort();
-      if (rev.dependents.length > 1) rev.dependents.sort();
-    }
+    downStart[n] = downList.length;
 
-    const heads = new Set<string>();
-    const realHeads = new Set<string>();
-    const bases = new Set<string>();
+    const heads: string[] = [];
+    const realHeads: string[] = [];
+    const bases: string[] = [];
     const mergePoints: string[] = [];
     const branchPoints: string[] = [];
-    for (const rev of revisions.values()) {
-      if (rev.children.length === 0) {
-        heads.add(rev.id);
-        if (rev.dependents.length === 0) realHeads.add(rev.id);
+    for (let i = 0; i < n; i++) {
+      const rev = revs[i];
+      if (rev.children.length > 1) {
+        rev.children.sort();
+        branchPoints.push(rev.id);
       }
-      if (rev.file.downRevisions.length === 0) bases.add(rev.id);
+      if (rev.dependents.length > 1) rev.dependents.sort();
+      if (rev.children.length === 0) {
+        heads.push(rev.id);
+        if (rev.dependents.length === 0) realHeads.push(rev.id);
+      }
+      if (rev.file.downRevisions.length === 0) bases.push(rev.id);
       if (rev.downRevisions.length > 1) mergePoints.push(rev.id);
-      if (rev.children.length > 1) branchPoints.push(rev.id);
     }
-    for (const [id, list] of duplicates) {
-      // alembic keeps the losing Revision objects in its head/base sets: nothing points at them.
-      heads.add(id);
-      realHeads.add(id);
-      if (list.slice(0, -1).some((f) => f.downRevisions.length === 0)) bases.add(id);
+    if (duplicates) {
+      for (const [id, list] of duplicates) {
+        // alembic keeps the losing Revision objects in its head/base sets: nothing points at them.
+        if (!heads.includes(id)) heads.push(id);
+        if (!realHeads.includes(id)) realHeads.push(id);
+        if (!bases.includes(id) && list.slice(0, -1).some((f) => f.downRevisions.length === 0)) bases.push(id);
+      }
     }
 
     this.revisions = revisions;
-    this.duplicates = duplicates;
+    this.duplicates = duplicates ?? new Map<string, readonly MigrationFile[]>();
     this.labels = labels;
     this.labelConflicts = labelConflicts;
     this.missingRefs = missingRefs;
     this.mapKeyOrder = keyOrder;
-    this.heads = [...heads].sort();
-    this.realHeads = [...realHeads].sort();
-    this.bases = [...bases].sort();
+    this.heads = heads.sort();
+    this.realHeads = realHeads.sort();
+    this.bases = bases.sort();
     this.mergePoints = mergePoints.sort();
     this.branchPoints = branchPoints.sort();
 
-    const brokenDown = new Set(missingRefs.filter((m) => m.field === 'down_revision').map((m) => m.from));
-    const view: LabelGraphView = {
-      children: (id) => revisions.get(id)?.children ?? EMPTY,
-      dependents: (id) => revisions.get(id)?.dependents ?? EMPTY,
-      downRevisions: (id) => {
-        const r = revisions.get(id);
-        if (!r) return EMPTY;
-        return brokenDown.has(id) ? r.downRevisions.filter((d) => revisions.has(d)) : r.downRevisions;
-      },
-      downCount: (id) => revisions.get(id)?.downRevisions.length ?? 0,
-    };
-    // Parents-first order through down_revision and depends_on (Kahn); whatever it cannot order
-    // sits on or above a cycle, and only then is Tarjan's algorithm needed.
-    const pending = new Map<string, number>();
-    const order: string[] = [];
-    for (const rev of revisions.values()) {
-      let n = 0;
-      for (const d of rev.downRevisions) if (revisions.has(d)) n++;
-      for (const d of rev.dependsOn) if (!rev.downRevisions.includes(d)) n++;
-      if (n === 0) order.push(rev.id);
-      else pending.set(rev.id, n);
+    // Children (compressed rows) and every out-edge, for the parents-first order.
+    const childStart = new Int32Array(n + 1);
+    const outStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      childStart[i + 1] = childStart[i] + childCount[i];
+      outStart[i + 1] = outStart[i] + outDegree[i];
     }
-    for (let i = 0; i < order.length; i++) {
-      const rev = revisions.get(order[i]) as Revision;
-      for (const next of rev.dependents.length === 0 ? rev.children : [...new Set([...rev.children, ...rev.dependents])]) {
-        const left = (pending.get(next) as number) - 1;
-        if (left === 0) {
-          pending.delete(next);
-          order.push(next);
-        } else pending.set(next, left);
+    const childList = new Int32Array(childStart[n]);
+    const outList = new Int32Array(outStart[n]);
+    const outFill = outStart.slice(0, n);
+    const childFill = childStart.slice(0, n);
+    for (let i = 0; i < n; i++) {
+      for (let e = downStart[i]; e < downStart[i + 1]; e++) {
+        const j = downList[e];
+        childList[childFill[j]++] = i;
+        outList[outFill[j]++] = i;
       }
     }
-    if (pending.size === 0) {
-      this.cycles = [];
-      this.coverage = computeLabelCoverageOrdered(view, labelled, order);
-    } else {
-      this.cycles = findCycles(revisions, [...pending.keys()]);
-      const slow = computeLabelCoverage(view, labelled);
-      this.coverage = { get: (id) => (slow.has(id) ? [...(slow.get(id) as Set<string>)] : undefined) };
+    for (let e = 0; e < depEdges.length; e += 2) outList[outFill[depEdges[e]]++] = depEdges[e + 1];
+
+    // Parents-first order through down_revision and depends_on (Kahn); whatever it cannot order
+    // sits on or above a cycle, and only then is Tarjan's algorithm needed.
+    const order = new Int32Array(n);
+    let ordered = 0;
+    for (let i = 0; i < n; i++) if (inDegree[i] === 0) order[ordered++] = i;
+    for (let k = 0; k < ordered; k++) {
+      const i = order[k];
+      for (let e = outStart[i]; e < outStart[i + 1]; e++) {
+        const j = outList[e];
+        if (--inDegree[j] === 0) order[ordered++] = j;
+      }
     }
-    this.diagnostics = computeGraphDiagnostics(this);
+    if (ordered === n) {
+      this.cycles = [];
+      const get = computeLabelCoverageIndexed(
+        { n, downStart, downList: Int32Array.from(downList), childStart, childList, downCount, outDegree },
+        labelled,
+        order,
+      );
+      this.coverage = (id) => {
+        const i = index.get(id);
+        return i === undefined ? undefined : get(i);
+      };
+    } else {
+      const pending: string[] = [];
+      for (let i = 0; i < n; i++) if (inDegree[i] > 0) pending.push(revs[i].id);
+      this.cycles = findCycles(revisions, pending);
+      const brokenDown = new Set(missingRefs.filter((m) => m.field === 'down_revision').map((m) => m.from));
+      const view: LabelGraphView = {
+        children: (id) => revisions.get(id)?.children ?? EMPTY,
+        dependents: (id) => revisions.get(id)?.dependents ?? EMPTY,
+        downRevisions: (id) => {
+          const r = revisions.get(id);
+          if (!r) return EMPTY;
+          return brokenDown.has(id) ? r.downRevisions.filter((d) => revisions.has(d)) : r.downRevisions;
+        },
+        downCount: (id) => revisions.get(id)?.downRevisions.length ?? 0,
+      };
+      const slow = computeLabelCoverage(view, labelled);
+      this.coverage = (id) => (slow.has(id) ? [...(slow.get(id) as Set<string>)] : undefined);
+    }
+    this.diagnostics = computeGraphDiagnostics(this, flagged);
   }
 
   /** Builds the graph; `files` may come in any order (they are sorted into alembic's load order). */
   static build(files: readonly MigrationFile[]): RevisionGraph {
-    if (inFlatLoadOrder(files)) return new RevisionGraph(files.slice());
+    const shape = stillSorted(files) === true ? 'sorted' : loadOrderShape(files);
+    if (shape !== 'nested') {
+      const sorted = shape === 'sorted' ? files.slice() : files.slice().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      lastSorted = sorted.length > 0 ? { files: sorted, dir: folderOf(sorted[0].path) } : undefined;
+      return new RevisionGraph(sorted);
+    }
     const keyed = files.map((f) => ({ f, k: f.path.split(/[\\/]/) }));
     keyed.sort((a, b) => compareSegments(a.k, b.k));
     return new RevisionGraph(keyed.map((x) => x.f));
@@ -262,8 +368,9 @@ export class RevisionGraph {
 
   /** Labels that cover `id` under alembic's rule (see labels.ts), sorted. */
   effectiveBranchLabels(id: string): string[] {
-    const s = this.coverage.get(id);
-    return s ? [...new Set(s)].sort() : [];
+    const s = this.coverage(id);
+    if (s === undefined || s.length === 0) return [];
+    return s.length === 1 ? [s[0]] : [...new Set(s)].sort();
   }
 
   /** Heads that no other revision depends on (alembic's `_real_heads`; the `heads` target), sorted. */

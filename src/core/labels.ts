@@ -36,85 +36,113 @@ export interface LabelCoverage {
 }
 
 /**
- * The same result as computeLabelCoverage in linear time, for an acyclic graph: `order` lists
- * every revision with its down_revision parents first. Label lists are shared between a
- * revision and its only parent, so a long line costs no copies.
+ * The acyclic graph as dense indices (0..n-1), for computeLabelCoverageIndexed. Lists are in
+ * compressed rows: the entries of revision i are `list[start[i]]` … `list[start[i + 1] - 1]`.
  */
-export function computeLabelCoverageOrdered(
-  g: LabelGraphView,
-  labelled: ReadonlyArray<{ id: string; labels: readonly string[] }>,
-  order: readonly string[],
-): LabelCoverage {
-  const own = new Map<string, readonly string[]>();
-  for (const { id, labels } of labelled) if (labels.length > 0) own.set(id, labels);
-  const inherited = new Map<string, readonly string[]>();
-  if (own.size === 0) return { get: () => undefined };
+export interface IndexedLabelGraph {
+  n: number;
+  /** Present down_revision parents. */
+  downStart: Int32Array;
+  downList: Int32Array;
+  /** Revisions whose down_revision names i (present ones). */
+  childStart: Int32Array;
+  childList: Int32Array;
+  /** The raw number of down_revision entries (a merge point has more than one). */
+  downCount: Int32Array;
+  /** |children ∪ dependents|: more than 1 makes a "real" branch point. */
+  outDegree: Int32Array;
+}
+
+/**
+ * The same result as computeLabelCoverage in linear time, for an acyclic graph: `order` lists
+ * every revision index with its down_revision parents first. Label lists are shared between a
+ * revision and its only parent, so a long line costs no copies. `get(i)` gives the labels of
+ * revision i unsorted, possibly with repeats.
+ */
+export function computeLabelCoverageIndexed(
+  g: IndexedLabelGraph,
+  labelled: ReadonlyArray<{ index: number; labels: readonly string[] }>,
+  order: Int32Array,
+): (i: number) => readonly string[] | undefined {
+  const { downStart, downList, childStart, childList, downCount, outDegree } = g;
+  const own = new Array<readonly string[] | undefined>(g.n);
+  let any = false;
+  for (const { index, labels } of labelled) {
+    if (labels.length > 0) {
+      own[index] = labels;
+      any = true;
+    }
+  }
+  if (!any) return () => undefined;
+  const inherited = new Array<readonly string[] | undefined>(g.n);
   // 1. Descendants: each revision inherits its parents' labels.
-  for (const id of order) {
-    const mine = own.get(id);
-    const parents = g.downRevisions(id);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
     let acc: readonly string[] | undefined;
-    for (const p of parents) {
-      const s = inherited.get(p);
+    for (let e = downStart[i]; e < downStart[i + 1]; e++) {
+      const s = inherited[downList[e]];
       if (s === undefined || s === acc) continue;
       acc = acc === undefined ? s : [...new Set([...acc, ...s])];
     }
+    const mine = own[i];
     if (mine !== undefined) acc = acc === undefined ? mine : [...new Set([...acc, ...mine])];
-    if (acc !== undefined) inherited.set(id, acc);
+    if (acc !== undefined) inherited[i] = acc;
   }
-  // 2. Which labelled revisions head a simple chain: walk each chain once, memoised.
-  const simple = new Map<string, boolean>();
-  const isSimple = (start: string): boolean => {
-    const path: string[] = [];
-    let cur: string | undefined = start;
+  // 2. Which labelled revisions head a simple chain: walk each chain once, memoised
+  //    (0 = unknown, 1 = simple, 2 = not simple).
+  const simple = new Int8Array(g.n);
+  const onPath = new Int32Array(g.n); // the walk number that last visited each revision
+  let walk = 0;
+  const isSimple = (start: number): boolean => {
+    walk++;
+    const path: number[] = [];
+    let cur = start;
     let result = true;
-    const onPath = new Set<string>();
-    while (cur !== undefined) {
-      const known = simple.get(cur);
-      if (known !== undefined) {
-        result = known;
+    while (cur >= 0) {
+      const known = simple[cur];
+      if (known !== 0) {
+        result = known === 1;
         break;
       }
-      if (onPath.has(cur)) break; // a loop of single children: treat as simple, the walk below stops on it
-      onPath.add(cur);
+      if (onPath[cur] === walk) break; // a loop of single children: treat as simple, the walk below stops on it
+      onPath[cur] = walk;
       path.push(cur);
-      const kids = g.children(cur);
-      if (kids.length > 1 || g.downCount(cur) > 1 || isRealBranchPoint(g, cur)) {
+      const kids = childStart[cur + 1] - childStart[cur];
+      if (kids > 1 || downCount[cur] > 1 || outDegree[cur] > 1) {
         result = false;
         break;
       }
-      cur = kids.length === 1 ? kids[0] : undefined;
+      cur = kids === 1 ? childList[childStart[cur]] : -1;
     }
-    for (const p of path) simple.set(p, result);
+    for (const p of path) simple[p] = result ? 1 : 2;
     return result;
   };
   // 3. Walk below every labelled revision whose descendants form a simple chain.
-  const extra = new Map<string, string[]>();
-  for (const { id, labels } of labelled) {
-    if (labels.length === 0 || !isSimple(id)) continue;
-    let cur = id;
-    const walked = new Set<string>([id]);
+  const extra = new Map<number, string[]>();
+  for (const { index, labels } of labelled) {
+    if (labels.length === 0 || !isSimple(index)) continue;
+    walk++;
+    onPath[index] = walk;
+    let cur = index;
     for (;;) {
-      if (g.downCount(cur) !== 1) break;
-      const ps = g.downRevisions(cur);
-      if (ps.length !== 1) break;
-      const p = ps[0];
-      if (walked.has(p)) break;
-      walked.add(p);
-      if (isRealBranchPoint(g, p) || g.downCount(p) > 1) break;
+      if (downCount[cur] !== 1) break;
+      if (downStart[cur + 1] - downStart[cur] !== 1) break;
+      const p = downList[downStart[cur]];
+      if (onPath[p] === walk) break;
+      onPath[p] = walk;
+      if (outDegree[p] > 1 || downCount[p] > 1) break;
       const e = extra.get(p);
       if (e) e.push(...labels);
       else extra.set(p, labels.slice());
       cur = p;
     }
   }
-  return {
-    get(id: string): readonly string[] | undefined {
-      const a = inherited.get(id);
-      const b = extra.get(id);
-      if (b === undefined) return a;
-      return a === undefined ? b : [...a, ...b];
-    },
+  if (extra.size === 0) return (i) => inherited[i];
+  return (i) => {
+    const a = inherited[i];
+    const b = extra.get(i);
+    if (b === undefined) return a;
+    return a === undefined ? b : [...a, ...b];
   };
 }
 
