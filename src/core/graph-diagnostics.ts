@@ -57,6 +57,21 @@ export function fileNeedsDiagnostics(file: MigrationFile): boolean {
  * Every diagnostic of `graph`. `flagged`, when given, lists (in load order) the files for which
  * fileNeedsDiagnostics holds, so that the others need not be looked at again.
  */
+/**
+ * The heads that count for multiple-heads / labelled-heads: a broken down_revision cuts its chain
+ * off, and the part below then ends in a head of its own. That extra head is noise on top of the
+ * missing-down-revision error, so heads whose down_revision ancestry (the head included) holds a
+ * revision with a missing down_revision are left out. Heads that remain still count as usual.
+ */
+function countedHeads(graph: RevisionGraph, heads: string[]): string[] {
+  if (heads.length < 2) return heads;
+  const broken: string[] = [];
+  for (const m of graph.missingRefs) if (m.field === 'down_revision') broken.push(m.from);
+  if (broken.length === 0) return heads;
+  const cutOff = graph.descendants(broken);
+  return heads.filter((h) => !cutOff.has(h));
+}
+
 export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly MigrationFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (r: Revision): RelatedLocation => ({ path: r.file.path, range: revisionRange(r.file), message: `revision ${r.id}` });
@@ -83,7 +98,7 @@ export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly
 
   // Heads: bucket the true heads (down_revision only, winners only) by their effective labels.
   // graph.heads (sorted) holds every true head, plus a duplicated id whose winning file has children.
-  const heads = graph.heads.filter((h) => (graph.revisions.get(h) as Revision).children.length === 0);
+  const heads = countedHeads(graph, graph.heads.filter((h) => (graph.revisions.get(h) as Revision).children.length === 0));
   if (heads.length > 1) {
     const buckets = new Map<string, string[]>();
     for (const h of heads) {

@@ -68,6 +68,64 @@ describe('graph diagnostics', () => {
     assert.deepEqual(d.data, { kind: 'missing-ref', missing: 'aaaa_users.py', referencedFrom: 'bbbb', field: 'down_revision' });
   });
 
+  it('a broken down_revision raises only missing-down-revision: the chain it cuts off is no second head to merge', () => {
+    const g = build([
+      { id: 'aaaa', down: null },
+      { id: 'bbbb', down: 'aaaa' },
+      { id: 'cccc', down: 'bbbx' },
+      { id: 'dddd', down: 'cccc' },
+    ]);
+    // alembic's heads still hold both ends, as alembic computes them.
+    assert.deepEqual(g.heads, ['bbbb', 'dddd']);
+    assert.deepEqual(
+      g.diagnostics.map((d) => [d.code, d.path, d.range.start.line, d.message]),
+      [
+        [
+          'missing-down-revision',
+          'v/cccc.py',
+          15,
+          "down_revision 'bbbx' does not match any revision in this folder (Revision bbbx referenced from cccc is not present). Alembic fails with KeyError: 'bbbx' on every command.",
+        ],
+      ],
+    );
+  });
+
+  it('heads clear of the broken link still raise multiple-heads, naming only those heads', () => {
+    const g = build([
+      { id: 'base', down: null },
+      { id: 'x1', down: 'base' },
+      { id: 'y1', down: 'base' },
+      { id: 'cut1', down: 'gone' },
+      { id: 'cut2', down: 'cut1' },
+    ]);
+    assert.deepEqual(g.heads, ['cut2', 'x1', 'y1']);
+    assert.deepEqual(
+      g.diagnostics.map((d) => [d.code, d.path]),
+      [
+        ['missing-down-revision', 'v/cut1.py'],
+        ['multiple-heads', 'v/x1.py'],
+        ['multiple-heads', 'v/y1.py'],
+      ],
+    );
+    const [d] = only(g, 'multiple-heads');
+    assert.equal(d.message, `2 heads: x1, y1. 'alembic upgrade head' will fail. Merge them: alembic merge -m "merge heads" x1 y1`);
+    assert.deepEqual(d.data, { kind: 'heads', heads: ['x1', 'y1'] });
+  });
+
+  it('labelled heads leave out a head cut off by a broken down_revision too', () => {
+    const g = build([
+      { id: 'a', down: null },
+      { id: 'e1', down: 'a', branchLabels: ['expand'] },
+      { id: 'c1', down: 'a', branchLabels: ['contract'] },
+      { id: 'lost', down: 'nowhere' },
+    ]);
+    assert.deepEqual(g.heads, ['c1', 'e1', 'lost']);
+    const infos = only(g, 'labelled-heads');
+    assert.deepEqual(infos.map((d) => d.path), ['v/c1.py', 'v/e1.py']);
+    assert.deepEqual(infos[0].data, { kind: 'heads', heads: ['c1', 'e1'] });
+    assert.deepEqual(only(g, 'multiple-heads'), []);
+  });
+
   it('missing-depends-on is raised on the depends_on line', () => {
     const g = build([{ id: 'aaaa', down: null, dependsOn: ['gone'] }]);
     const [d] = only(g, 'missing-depends-on');
