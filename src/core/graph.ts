@@ -137,10 +137,9 @@ export class RevisionGraph {
 
   private constructor(files: MigrationFile[]) {
     this.files = files;
-    // Revisions by dense index, in the order alembic's map holds them (first occurrence).
-    const revisions = new Map<string, Revision>();
+    // Winning files by dense index, in the order alembic's map holds the ids (first occurrence).
     const index = new Map<string, number>();
-    const revs: Revision[] = [];
+    const winners: MigrationFile[] = [];
     const keyOrder: string[] = [];
     let duplicates: Map<string, MigrationFile[]> | undefined;
     const labelledFiles: MigrationFile[] = [];
@@ -151,30 +150,20 @@ export class RevisionGraph {
       const id = file.revision;
       if (id === null) continue;
       if (file.branchLabels.length > 0) labelledFiles.push(file);
-      const rev: Revision = {
-        id,
-        file,
-        downRevisions: uniq(file.downRevisions),
-        dependsOn: [],
-        branchLabels: file.branchLabels,
-        children: [],
-        dependents: [],
-      };
       const i = index.get(id);
       if (i === undefined) {
-        index.set(id, revs.length);
-        revs.push(rev);
+        index.set(id, winners.length);
+        winners.push(file);
         keyOrder.push(id);
       } else {
         duplicates ??= new Map();
         const list = duplicates.get(id);
         if (list) list.push(file);
-        else duplicates.set(id, [revs[i].file, file]);
-        revs[i] = rev;
+        else duplicates.set(id, [winners[i], file]);
+        winners[i] = file;
       }
-      revisions.set(id, rev);
     }
-    const n = revs.length;
+    const n = winners.length;
 
     // Branch labels: alembic maps each label of every loaded file (losing duplicates too) and
     // refuses a label already mapped or equal to a revision id.
@@ -192,77 +181,128 @@ export class RevisionGraph {
         labels.set(label, id);
       }
       const i = index.get(id) as number;
-      if (revs[i].file === file) labelled.push({ index: i, id, labels: file.branchLabels.slice() });
+      if (winners[i] === file) labelled.push({ index: i, id, labels: file.branchLabels.slice() });
     }
     for (const l of labels.keys()) keyOrder.push(l);
 
-    // Links, as dense indices: present down_revision parents (compressed rows), and the in-edges
-    // of the parents-first order (down_revision ∪ depends_on, each pair once).
+    // Links, as dense indices: present down_revision parents (compressed rows), depends_on
+    // targets, and the in/out-degrees of the parents-first order (down_revision ∪ depends_on,
+    // each pair once).
     const missingRefs: MissingRef[] = [];
+    const downRevs = new Array<string[]>(n);
+    const dependsOn = new Array<string[] | undefined>(n);
     const downStart = new Int32Array(n + 1);
     const downList: number[] = [];
     const downCount = new Int32Array(n);
     const inDegree = new Int32Array(n);
     const outDegree = new Int32Array(n);
     const childCount = new Int32Array(n);
-    const depEdges: number[] = []; // pairs (from, to) of depends_on edges that are not also down_revision edges
+    const depCount = new Int32Array(n);
+    const depEdges: number[] = []; // triples (target, dependent, 1 when also a down_revision edge)
     for (let i = 0; i < n; i++) {
-      const rev = revs[i];
+      const file = winners[i];
+      const id = file.revision as string;
       downStart[i] = downList.length;
-      const downs = rev.downRevisions;
+      const downs = uniq(file.downRevisions);
+      downRevs[i] = downs;
       downCount[i] = downs.length;
       for (let k = 0; k < downs.length; k++) {
         const j = index.get(downs[k]);
         if (j === undefined) {
-          missingRefs.push({ from: rev.id, file: rev.file, missing: downs[k], field: 'down_revision' });
+          missingRefs.push({ from: id, file, missing: downs[k], field: 'down_revision' });
           continue;
         }
         downList.push(j);
-        revs[j].children.push(rev.id);
         childCount[j]++;
         outDegree[j]++;
         inDegree[i]++;
       }
-      if (rev.file.dependsOn.length === 0) continue;
+      if (file.dependsOn.length === 0) continue;
       const deps: string[] = [];
-      for (const name of uniq(rev.file.dependsOn)) {
+      for (const name of uniq(file.dependsOn)) {
         const target = index.has(name) ? name : labels.get(name);
         if (target === undefined) {
-          missingRefs.push({ from: rev.id, file: rev.file, missing: name, field: 'depends_on' });
+          missingRefs.push({ from: id, file, missing: name, field: 'depends_on' });
           continue;
         }
         if (!deps.includes(target)) deps.push(target);
       }
-      rev.dependsOn = deps;
+      dependsOn[i] = deps;
       for (const d of deps) {
         const j = index.get(d) as number;
-        revs[j].dependents.push(rev.id);
-        if (downs.includes(d)) continue;
-        depEdges.push(j, i);
+        depCount[j]++;
+        const alsoDown = downs.includes(d);
+        depEdges.push(j, i, alsoDown ? 1 : 0);
+        if (alsoDown) continue;
         outDegree[j]++;
         inDegree[i]++;
       }
     }
     downStart[n] = downList.length;
 
+    // Children (compressed rows) and every out-edge, for the parents-first order.
+    const childStart = new Int32Array(n + 1);
+    const outStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      childStart[i + 1] = childStart[i] + childCount[i];
+      outStart[i + 1] = outStart[i] + outDegree[i];
+    }
+    const childList = new Int32Array(childStart[n]);
+    const outList = new Int32Array(outStart[n]);
+    const outFill = outStart.slice(0, n);
+    const childFill = childStart.slice(0, n);
+    for (let i = 0; i < n; i++) {
+      for (let e = downStart[i]; e < downStart[i + 1]; e++) {
+        const j = downList[e];
+        childList[childFill[j]++] = i;
+        outList[outFill[j]++] = i;
+      }
+    }
+    const dependents = new Array<string[] | undefined>(n);
+    for (let e = 0; e < depEdges.length; e += 3) {
+      const j = depEdges[e];
+      const i = depEdges[e + 1];
+      (dependents[j] ??= []).push(winners[i].revision as string);
+      if (depEdges[e + 2] === 0) outList[outFill[j]++] = i;
+    }
+
+    // The Revision objects, each list at its final size; heads, bases, merge and branch points.
+    const revisions = new Map<string, Revision>();
     const heads: string[] = [];
     const realHeads: string[] = [];
     const bases: string[] = [];
     const mergePoints: string[] = [];
     const branchPoints: string[] = [];
     for (let i = 0; i < n; i++) {
-      const rev = revs[i];
-      if (rev.children.length > 1) {
-        rev.children.sort();
-        branchPoints.push(rev.id);
+      const file = winners[i];
+      const id = file.revision as string;
+      const kids = childCount[i];
+      let children: string[];
+      if (kids === 0) children = [];
+      else if (kids === 1) children = [keyOrder[childList[childStart[i]]]];
+      else {
+        children = [];
+        for (let e = childStart[i]; e < childStart[i + 1]; e++) children.push(keyOrder[childList[e]]);
+        children.sort();
+        branchPoints.push(id);
       }
-      if (rev.dependents.length > 1) rev.dependents.sort();
-      if (rev.children.length === 0) {
-        heads.push(rev.id);
-        if (rev.dependents.length === 0) realHeads.push(rev.id);
+      const deps = dependents[i];
+      if (deps !== undefined && deps.length > 1) deps.sort();
+      revisions.set(id, {
+        id,
+        file,
+        downRevisions: downRevs[i],
+        dependsOn: dependsOn[i] ?? [],
+        branchLabels: file.branchLabels,
+        children,
+        dependents: deps ?? [],
+      });
+      if (kids === 0) {
+        heads.push(id);
+        if (depCount[i] === 0) realHeads.push(id);
       }
-      if (rev.file.downRevisions.length === 0) bases.push(rev.id);
-      if (rev.downRevisions.length > 1) mergePoints.push(rev.id);
+      if (file.downRevisions.length === 0) bases.push(id);
+      if (downCount[i] > 1) mergePoints.push(id);
     }
     if (duplicates) {
       for (const [id, list] of duplicates) {
@@ -284,26 +324,6 @@ export class RevisionGraph {
     this.bases = bases.sort();
     this.mergePoints = mergePoints.sort();
     this.branchPoints = branchPoints.sort();
-
-    // Children (compressed rows) and every out-edge, for the parents-first order.
-    const childStart = new Int32Array(n + 1);
-    const outStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      childStart[i + 1] = childStart[i] + childCount[i];
-      outStart[i + 1] = outStart[i] + outDegree[i];
-    }
-    const childList = new Int32Array(childStart[n]);
-    const outList = new Int32Array(outStart[n]);
-    const outFill = outStart.slice(0, n);
-    const childFill = childStart.slice(0, n);
-    for (let i = 0; i < n; i++) {
-      for (let e = downStart[i]; e < downStart[i + 1]; e++) {
-        const j = downList[e];
-        childList[childFill[j]++] = i;
-        outList[outFill[j]++] = i;
-      }
-    }
-    for (let e = 0; e < depEdges.length; e += 2) outList[outFill[depEdges[e]]++] = depEdges[e + 1];
 
     // Parents-first order through down_revision and depends_on (Kahn); whatever it cannot order
     // sits on or above a cycle, and only then is Tarjan's algorithm needed.
@@ -330,7 +350,7 @@ export class RevisionGraph {
       };
     } else {
       const pending: string[] = [];
-      for (let i = 0; i < n; i++) if (inDegree[i] > 0) pending.push(revs[i].id);
+      for (let i = 0; i < n; i++) if (inDegree[i] > 0) pending.push(keyOrder[i]);
       this.cycles = findCycles(revisions, pending);
       const brokenDown = new Set(missingRefs.filter((m) => m.field === 'down_revision').map((m) => m.from));
       const view: LabelGraphView = {
