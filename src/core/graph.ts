@@ -109,6 +109,51 @@ function uniq(xs: string[]): string[] {
   return s.size === xs.length ? xs : [...s];
 }
 
+/**
+ * Revision id → revision as a read-only map over the dense index: the id → index map the build
+ * needs anyway, and the revisions in map order. Iterates like the Map it stands for (ids in
+ * first-occurrence load order).
+ */
+class RevisionIndex implements ReadonlyMap<string, Revision> {
+  constructor(
+    private readonly ids: ReadonlyMap<string, number>,
+    private readonly revs: readonly Revision[],
+  ) {}
+
+  get size(): number {
+    return this.revs.length;
+  }
+
+  get(id: string): Revision | undefined {
+    const i = this.ids.get(id);
+    return i === undefined ? undefined : this.revs[i];
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  keys(): MapIterator<string> {
+    return this.ids.keys();
+  }
+
+  values(): MapIterator<Revision> {
+    return this.revs.values();
+  }
+
+  entries(): MapIterator<[string, Revision]> {
+    return this.revs.map((r): [string, Revision] => [r.id, r]).values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Revision]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: Revision, key: string, map: ReadonlyMap<string, Revision>) => void, thisArg?: unknown): void {
+    for (const r of this.revs) callback.call(thisArg, r, r.id, this);
+  }
+}
+
 export class RevisionGraph {
   /** Files in alembic's load order (see compareLoadOrder). */
   readonly files: readonly MigrationFile[];
@@ -267,7 +312,7 @@ export class RevisionGraph {
     }
 
     // The Revision objects, each list at its final size; heads, bases, merge and branch points.
-    const revisions = new Map<string, Revision>();
+    const revs = new Array<Revision>(n);
     const heads: string[] = [];
     const realHeads: string[] = [];
     const bases: string[] = [];
@@ -288,7 +333,7 @@ export class RevisionGraph {
       }
       const deps = dependents[i];
       if (deps !== undefined && deps.length > 1) deps.sort();
-      revisions.set(id, {
+      revs[i] = {
         id,
         file,
         downRevisions: downRevs[i],
@@ -296,7 +341,7 @@ export class RevisionGraph {
         branchLabels: file.branchLabels,
         children,
         dependents: deps ?? [],
-      });
+      };
       if (kids === 0) {
         heads.push(id);
         if (depCount[i] === 0) realHeads.push(id);
@@ -313,6 +358,7 @@ export class RevisionGraph {
       }
     }
 
+    const revisions = new RevisionIndex(index, revs);
     this.revisions = revisions;
     this.duplicates = duplicates ?? new Map<string, readonly MigrationFile[]>();
     this.labels = labels;
