@@ -115,6 +115,23 @@ describe('RevisionGraph: duplicates and load order', () => {
     assert.deepEqual(g.heads, ['b', 'c']);
     assert.deepEqual(g.duplicates.get('b')?.map((f) => f.path), ['v/01_b.py', 'v/02_b.py']);
   });
+
+  it('re-sorts a rebuild whose one replaced file now sorts elsewhere, or sits in a sub-folder', () => {
+    const a = migrationFileOf({ id: 'a', down: null }, 'v/10_a.py');
+    const b = migrationFileOf({ id: 'b', down: 'a' }, 'v/20_b.py');
+    const c = migrationFileOf({ id: 'c', down: 'b' }, 'v/30_c.py');
+    assert.deepEqual(RevisionGraph.build([a, b, c]).files.map((f) => f.path), ['v/10_a.py', 'v/20_b.py', 'v/30_c.py']);
+    // The same list with b replaced (as the server does after an edit or a rename).
+    const renamed = migrationFileOf({ id: 'b', down: 'a' }, 'v/40_b.py');
+    const g = RevisionGraph.build([a, renamed, c]);
+    assert.deepEqual(g.files.map((f) => f.path), ['v/10_a.py', 'v/30_c.py', 'v/40_b.py']);
+    assert.deepEqual(g.heads, ['c']);
+    const nested = migrationFileOf({ id: 'b', down: 'a' }, 'v/00/20_b.py');
+    assert.deepEqual(RevisionGraph.build([a, nested, c]).files.map((f) => f.path), ['v/10_a.py', 'v/30_c.py', 'v/00/20_b.py']);
+    // Files in one folder that come out of order (a new file appended) are sorted by name.
+    const added = migrationFileOf({ id: 'd', down: 'c' }, 'v/15_d.py');
+    assert.deepEqual(RevisionGraph.build([a, b, c, added]).files.map((f) => f.path), ['v/10_a.py', 'v/15_d.py', 'v/20_b.py', 'v/30_c.py']);
+  });
 });
 
 describe('RevisionGraph: cycles and size never hang', () => {
