@@ -52,8 +52,11 @@ function compareSegments(sa: readonly string[], sb: readonly string[]): number {
   return sa.length - sb.length;
 }
 
-/** The last list found in flat load order: a rebuild after one edit re-checks only what changed. */
-let lastSorted: { files: readonly MigrationFile[]; dir: string } | undefined;
+/**
+ * The last build's input and its load order (`position[i]`: where input file i went; undefined
+ * when the input was already in order), so that a rebuild after one edit skips the sort.
+ */
+let lastOrder: { input: readonly MigrationFile[]; sorted: readonly MigrationFile[]; position: Int32Array | undefined; dir: string } | undefined;
 
 function folderOf(p: string): string {
   return p.slice(0, Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
@@ -65,22 +68,33 @@ function directlyIn(p: string, dir: string): boolean {
 }
 
 /**
- * True when `files` equals the last sorted list except at a few positions whose files still sit
- * in the same folder and in order with their neighbours; undefined when that cannot be told cheaply.
+ * The load order of `files` when it equals the last build's input except for a few positions,
+ * read cheaply from the last order: a replaced file with the same path takes its predecessor's
+ * place; otherwise (last input already sorted, one folder) a replaced file in order with its
+ * neighbours keeps the order. Undefined when that cannot be told cheaply.
  */
-function stillSorted(files: readonly MigrationFile[]): boolean | undefined {
-  const last = lastSorted;
-  if (last === undefined || last.files.length !== files.length) return undefined;
-  let changed = 0;
+function reuseOrder(files: readonly MigrationFile[]): MigrationFile[] | undefined {
+  const last = lastOrder;
+  if (last === undefined || last.input.length !== files.length) return undefined;
+  const changed: number[] = [];
+  let samePaths = true;
   for (let i = 0; i < files.length; i++) {
-    if (files[i] === last.files[i]) continue;
-    if (++changed > 64) return undefined;
+    if (files[i] === last.input[i]) continue;
+    if (changed.push(i) > 64) return undefined;
+    if (files[i].path !== last.input[i].path) samePaths = false;
+  }
+  if (samePaths) {
+    const sorted = last.sorted.slice();
+    for (const i of changed) sorted[last.position === undefined ? i : last.position[i]] = files[i];
+    return sorted;
+  }
+  if (last.position !== undefined) return undefined;
+  for (const i of changed) {
     const p = files[i].path;
     if (!directlyIn(p, last.dir)) return undefined;
-    if (i > 0 && p < files[i - 1].path) return false;
-    if (i + 1 < files.length && files[i + 1].path < p) return false;
+    if ((i > 0 && p < files[i - 1].path) || (i + 1 < files.length && files[i + 1].path < p)) return undefined;
   }
-  return true;
+  return files.slice();
 }
 
 /**
@@ -417,16 +431,35 @@ export class RevisionGraph {
 
   /** Builds the graph; `files` may come in any order (they are sorted into alembic's load order). */
   static build(files: readonly MigrationFile[]): RevisionGraph {
-    const shape = stillSorted(files) === true ? 'sorted' : loadOrderShape(files);
-    if (shape !== 'nested') {
-      const sorted = shape === 'sorted' ? files.slice() : files.slice().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      lastSorted = sorted.length > 0 ? { files: sorted, dir: folderOf(sorted[0].path) } : undefined;
-      return new RevisionGraph(sorted);
+    const reused = reuseOrder(files);
+    if (reused !== undefined) {
+      if (lastOrder !== undefined) lastOrder = { ...lastOrder, input: files.slice(), sorted: reused };
+      return new RevisionGraph(reused);
     }
-    const keyed = files.map((f) => ({ f, k: f.path.split(/[\\/]/) }));
-    keyed.sort((a, b) => compareSegments(a.k, b.k));
-    return new RevisionGraph(keyed.map((x) => x.f));
+    const shape = loadOrderShape(files);
+    let position: Int32Array | undefined;
+    let sorted: MigrationFile[];
+    if (shape === 'sorted') sorted = files.slice();
+    else {
+      // Sort positions (stable, so equal paths keep their input order) to remember the permutation.
+      const order = Array.from({ length: files.length }, (_, i) => i);
+      if (shape === 'flat') {
+        order.sort((x, y) => (files[x].path < files[y].path ? -1 : files[x].path > files[y].path ? 1 : 0));
+      } else {
+        const keys = files.map((f) => f.path.split(/[\\/]/));
+        order.sort((x, y) => compareSegments(keys[x], keys[y]));
+      }
+      position = new Int32Array(files.length);
+      sorted = new Array<MigrationFile>(files.length);
+      for (let k = 0; k < order.length; k++) {
+        position[order[k]] = k;
+        sorted[k] = files[order[k]];
+      }
+    }
+    lastOrder = sorted.length > 0 ? { input: files.slice(), sorted, position, dir: folderOf(sorted[0].path) } : undefined;
+    return new RevisionGraph(sorted);
   }
+
 
   get(id: string): Revision | undefined {
     return this.revisions.get(id);

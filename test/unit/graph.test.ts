@@ -131,6 +131,19 @@ describe('RevisionGraph: duplicates and load order', () => {
     // Files in one folder that come out of order (a new file appended) are sorted by name.
     const added = migrationFileOf({ id: 'd', down: 'c' }, 'v/15_d.py');
     assert.deepEqual(RevisionGraph.build([a, b, c, added]).files.map((f) => f.path), ['v/10_a.py', 'v/15_d.py', 'v/20_b.py', 'v/30_c.py']);
+    // The next rebuild of that unsorted list, with d edited in place (same path, new link), is sorted the same way.
+    const edited = migrationFileOf({ id: 'd', down: 'b' }, 'v/15_d.py');
+    const again = RevisionGraph.build([a, b, c, edited]);
+    assert.deepEqual(again.files.map((f) => f.path), ['v/10_a.py', 'v/15_d.py', 'v/20_b.py', 'v/30_c.py']);
+    assert.equal(again.files[1], edited);
+    assert.deepEqual(again.heads, ['c', 'd']);
+    // Nested folders too: a sub-folder's file edited in place stays after the folder's own files.
+    const deep = migrationFileOf({ id: 'e', down: 'c' }, 'v/sub/01_e.py');
+    assert.deepEqual(RevisionGraph.build([deep, a, c, b]).files.map((f) => f.path), ['v/10_a.py', 'v/20_b.py', 'v/30_c.py', 'v/sub/01_e.py']);
+    const deep2 = migrationFileOf({ id: 'e', down: 'a' }, 'v/sub/01_e.py');
+    const g2 = RevisionGraph.build([deep2, a, c, b]);
+    assert.deepEqual(g2.files, [a, b, c, deep2]);
+    assert.deepEqual(g2.get('a')?.children, ['b', 'e']);
   });
 });
 
