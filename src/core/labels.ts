@@ -30,11 +30,6 @@ function isRealBranchPoint(g: LabelGraphView, id: string): boolean {
   return new Set([...kids, ...deps]).size > 1;
 }
 
-/** Effective labels per revision: `get(id)` gives them unsorted, possibly with repeats. */
-export interface LabelCoverage {
-  get(id: string): readonly string[] | undefined;
-}
-
 /**
  * The acyclic graph as dense indices (0..n-1), for computeLabelCoverageIndexed. Lists are in
  * compressed rows: the entries of revision i are `list[start[i]]` … `list[start[i + 1] - 1]`.
@@ -149,7 +144,7 @@ export function computeLabelCoverageIndexed(
 /**
  * Returns revision id → effective labels for every revision that gets at least one label.
  * Works on any graph (cycles included); quadratic in the worst case, so the graph uses
- * computeLabelCoverageOrdered when it is acyclic.
+ * computeLabelCoverageIndexed when it is acyclic.
  * `labelled` lists each labelled revision with its own labels, in load order.
  */
 export function computeLabelCoverage(
