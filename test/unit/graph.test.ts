@@ -116,6 +116,25 @@ describe('RevisionGraph: duplicates and load order', () => {
     assert.deepEqual(g.duplicates.get('b')?.map((f) => f.path), ['v/01_b.py', 'v/02_b.py']);
   });
 
+  it('revisions reads like a Map: ids in first-occurrence load order, the last-loaded file winning', () => {
+    const first = migrationFileOf({ id: 'b', down: 'a', message: 'first' }, 'v/01_b.py');
+    const second = migrationFileOf({ id: 'b', down: 'a', message: 'second' }, 'v/03_b.py');
+    const a = migrationFileOf({ id: 'a', down: null }, 'v/00_a.py');
+    const c = migrationFileOf({ id: 'c', down: 'b' }, 'v/02_c.py');
+    const g = RevisionGraph.build([second, c, first, a]);
+    assert.equal(g.revisions.size, 3);
+    assert.deepEqual([...g.revisions.keys()], ['a', 'b', 'c']);
+    assert.deepEqual([...g.revisions.values()].map((r) => r.file), [a, second, c]);
+    assert.deepEqual([...g.revisions].map(([id, r]) => [id, r.file.path]), [['a', 'v/00_a.py'], ['b', 'v/03_b.py'], ['c', 'v/02_c.py']]);
+    assert.deepEqual([...new Map(g.revisions.entries()).keys()], ['a', 'b', 'c']);
+    const seen: string[] = [];
+    g.revisions.forEach((r, id, m) => seen.push(`${id}:${r.children.join('+')}:${m === g.revisions}`));
+    assert.deepEqual(seen, ['a:b:true', 'b:c:true', 'c::true']);
+    assert.equal(g.revisions.has('b'), true);
+    assert.equal(g.revisions.has('main'), false);
+    assert.equal(g.revisions.get('zzz'), undefined);
+  });
+
   it('re-sorts a rebuild whose one replaced file now sorts elsewhere, or sits in a sub-folder', () => {
     const a = migrationFileOf({ id: 'a', down: null }, 'v/10_a.py');
     const b = migrationFileOf({ id: 'b', down: 'a' }, 'v/20_b.py');
