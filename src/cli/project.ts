@@ -6,7 +6,7 @@ import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { RevisionGraph } from '../core/graph';
 import type { MigrationFile } from '../core/types';
 import { discoverProjects } from '../io/discover';
-import { scanProject } from '../io/scan';
+import { scanProjectSync } from '../io/scan';
 import { displayPath } from './format';
 
 /** A failure the user can fix (bad folder, config, URL…): one line on stderr, exit 2. */
@@ -104,10 +104,13 @@ export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: str
   return { folder, config };
 }
 
-/** Resolves, scans and builds the graph. */
+/**
+ * Resolves, scans and builds the graph. The CLI is a one-shot process, so the files are read
+ * with the synchronous scan (one tight loop instead of thousands of thread-pool round trips).
+ */
 export async function loadProject(opts: ProjectOptions): Promise<LoadedProject> {
   const { folder, config } = await resolveConfig(opts);
-  const scan = await scanProject(config);
+  const scan = scanProjectSync(config);
   const files = scan.files;
   return {
     folder,

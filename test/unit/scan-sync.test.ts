@@ -1,0 +1,104 @@
+// The synchronous scan (used by the CLI) on real temp folders: the same listing, files and
+// problems as the asynchronous scan (used by the language server), with exact values.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { explicitProjectConfig, parseProjectConfig, type ConfigProblem, type ProjectConfig } from '../../src/core/config';
+import { listRevisionFiles, listRevisionFilesSync, readMigrationFile, readMigrationFileSync, scanProject, scanProjectSync } from '../../src/io/scan';
+
+let tmp: string;
+function write(rel: string, text: string | Buffer): string {
+  const p = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+function revision(id: string, down: string | null): string {
+  return `"""rev ${id}\n\nRevision ID: ${id}\nRevises: ${down ?? ''}\nCreate Date: 2024-01-01 00:00:00\n"""\nrevision = '${id}'\ndown_revision = ${down === null ? 'None' : `'${down}'`}\nbranch_labels = None\ndepends_on = None\n`;
+}
+const rel = (p: string): string => path.relative(tmp, p);
+const show = (ps: ConfigProblem[]): string[] => ps.map((p) => `${rel(p.path) || '.'}:${p.line} ${p.severity}: ${p.message.split(tmp).join('<tmp>')}`);
+function project(versions: string[], recursive = false): ProjectConfig {
+  return explicitProjectConfig(tmp, versions, recursive);
+}
+
+describe('scan (synchronous)', () => {
+  beforeEach(() => {
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-scan-sync-')));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('lists recursively in Alembic order, skipping __pycache__, __init__ and lock files, like the async listing', async () => {
+    write('v/b.py', revision('b', 'a'));
+    write('v/a.py', revision('a', null));
+    write('v/__init__.py', '');
+    write('v/.#a.py', 'lock');
+    write('v/2024/02/d.py', revision('d', 'c'));
+    write('v/2024/01/c.py', revision('c', 'b'));
+    write('v/__pycache__/p.py', 'x');
+    const sync = listRevisionFilesSync(project(['v'], true)).map(rel);
+    assert.deepEqual(sync, ['v/a.py', 'v/b.py', 'v/2024/01/c.py', 'v/2024/02/d.py']);
+    assert.deepEqual(sync, (await listRevisionFiles(project(['v'], true))).map(rel));
+    assert.deepEqual(listRevisionFilesSync(project(['v'], false)).map(rel), ['v/a.py', 'v/b.py']);
+  });
+
+  it('reads the same MigrationFiles and problems as scanProject, including a dangling symlink and bad UTF-8', async () => {
+    write('v/a.py', revision('a1', null));
+    write('v/b.py', revision('b2', 'a1'));
+    fs.symlinkSync(path.join(tmp, 'gone.py'), path.join(tmp, 'v/c.py'));
+    write('v/d.py', Buffer.concat([Buffer.from(revision('d4', 'b2')), Buffer.from('# bad \xff\n', 'latin1')]));
+    const sync = scanProjectSync(project(['v']));
+    assert.deepEqual(
+      sync.files.map((f) => [rel(f.path), f.revision, f.downRevisions, f.message, f.problems.map((p) => `${p.range.start.line} ${p.message.split(tmp).join('<tmp>')}`)]),
+      [
+        ['v/a.py', 'a1', [], 'rev a1', []],
+        ['v/b.py', 'b2', ['a1'], 'rev b2', []],
+        ['v/c.py', null, [], null, ['0 Cannot read <tmp>/v/c.py: no such file or directory']],
+        [
+          'v/d.py',
+          'd4',
+          ['b2'],
+          'rev d4',
+          ['10 File is not valid UTF-8 (byte 0xff), so Python cannot load it: save it as UTF-8 or declare its encoding in a "# -*- coding: … -*-" line'],
+        ],
+      ],
+    );
+    assert.deepEqual(sync.problems, []);
+    assert.deepEqual(sync, await scanProject(project(['v'])));
+  });
+
+  it('reports the same location problems: duplicates, a missing folder, a file as location, config problems first', async () => {
+    write('v1/a.py', revision('a', null));
+    write('v1/sub/b.py', revision('b', 'a'));
+    write('afile', 'x');
+    const config = parseProjectConfig({
+      ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = .\nrecursive_version_locations = true\nversion_locations = v1/sub v1 v2 afile\n' },
+    });
+    const sync = scanProjectSync(config);
+    assert.deepEqual(sync.files.map((f) => rel(f.path)), ['v1/sub/b.py', 'v1/a.py']);
+    assert.deepEqual(show(sync.problems), [
+      'alembic.ini:3 info: No path_separator found in configuration; falling back to legacy splitting on spaces/commas for version_locations.  Consider adding path_separator=os to Alembic config.',
+      `alembic.ini:3 warning: 1 file(s) in <tmp>/v1 were already loaded from another version location; Alembic warns "File … loaded twice! ignoring. Please ensure version_locations is unique."`,
+      'alembic.ini:3 warning: Versions folder does not exist: <tmp>/v2',
+      'alembic.ini:3 error: Version location is not a folder: <tmp>/afile',
+    ]);
+    assert.deepEqual(sync, await scanProject(config));
+  });
+
+  it('does not warn about the default versions folder of a missing script folder (discovery reports it)', async () => {
+    const config = parseProjectConfig({ ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = migrations\n' } });
+    const sync = scanProjectSync(config);
+    assert.deepEqual(show(sync.problems), show(config.problems));
+    assert.deepEqual(sync, await scanProject(config));
+  });
+
+  it('readMigrationFileSync reports a folder named x.py and a vanished file as the async reader does', async () => {
+    const dir = path.join(tmp, 'x.py');
+    fs.mkdirSync(dir);
+    assert.equal(readMigrationFileSync(dir).problems[0].message, `Cannot read ${dir}: is a directory`);
+    const gone = path.join(tmp, 'gone.py');
+    assert.equal(readMigrationFileSync(gone).problems[0].message, `Cannot read ${gone}: no such file or directory`);
+    assert.deepEqual(readMigrationFileSync(gone), await readMigrationFile(gone));
+  });
+});
