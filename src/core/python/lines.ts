@@ -1,33 +1,39 @@
 // Offset → 0-based line/character (UTF-16 code units, LSP convention). Python and LSP both end a
-// line at `\n`, `\r\n` or a lone `\r`. Built once per text with native `indexOf`, then binary search.
+// line at `\n`, `\r\n` or a lone `\r`. Line starts are found lazily with native `indexOf`, only as
+// far as the offsets asked for (a revision file's ranges sit near its top), then binary search.
 import type { Position, Range } from '../types';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** Next `\n` / `\r` not yet recorded (-1: none left; -2: not searched yet). */
+  private nextLF = -2;
+  private nextCR = -2;
 
-  constructor(text: string) {
+  constructor(private readonly text: string) {}
+
+  /** Records every line start at or before `offset`. */
+  private extend(offset: number): void {
+    const text = this.text;
     const starts = this.starts;
-    if (text.indexOf('\r') < 0) {
-      let i = text.indexOf('\n');
-      while (i >= 0) {
-        starts.push(i + 1);
-        i = text.indexOf('\n', i + 1);
-      }
-      return;
+    if (this.nextLF === -2) {
+      this.nextLF = text.indexOf('\n');
+      this.nextCR = text.indexOf('\r');
     }
-    const len = text.length;
-    for (let i = 0; i < len; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
+    for (;;) {
+      const lf = this.nextLF;
+      const cr = this.nextCR;
+      const b = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+      if (b < 0 || b >= offset) return;
+      const end = b === cr && text.charCodeAt(b + 1) === 10 ? b + 2 : b + 1;
+      starts.push(end);
+      if (lf >= 0 && lf < end) this.nextLF = text.indexOf('\n', end);
+      if (cr >= 0 && cr < end) this.nextCR = text.indexOf('\r', end);
     }
   }
 
   /** 0-based line containing `offset`. */
   lineAt(offset: number): number {
+    this.extend(offset);
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;

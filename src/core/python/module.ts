@@ -77,10 +77,25 @@ class Scanner {
   private readonly stack: number[] = [];
   /** First keyword of the last column-0 line when it is a compound statement. */
   private keyword = '';
+  /** Whether the text has any `\r` (without one, a line ends at the next `\n`). */
+  private readonly hasCR: boolean;
+  // Cache of backslashFrom(): the first backslash at or after bsFrom is at bsAt (-1: none).
+  private bsFrom = -1;
+  private bsAt = -1;
 
   constructor(readonly text: string, readonly tracked: ReadonlySet<string>, readonly lines: LineIndex) {
     this.len = text.length;
     this.reader = new ExprReader(text, this.env);
+    this.hasCR = text.indexOf('\r') >= 0;
+  }
+
+  /** Offset of the first backslash at or after `from`, or the text length when none. */
+  private backslashFrom(from: number): number {
+    if (this.bsFrom < 0 || from < this.bsFrom || (this.bsAt >= 0 && this.bsAt < from)) {
+      this.bsFrom = from;
+      this.bsAt = this.text.indexOf('\\', from);
+    }
+    return this.bsAt < 0 ? this.len : this.bsAt;
   }
 
   private fail(message: string, offset: number): void {
@@ -140,6 +155,10 @@ class Scanner {
   private skipComment(pos: number): number {
     const text = this.text;
     const len = this.len;
+    if (!this.hasCR) {
+      const nl = text.indexOf('\n', pos);
+      return nl < 0 ? len : nl;
+    }
     while (pos < len) {
       const c = text.charCodeAt(pos);
       if (c === 10 || c === 13) break;
@@ -197,8 +216,25 @@ class Scanner {
           continue;
         }
         case QUOTE: {
-          const end = findStringEnd(text, pos, pos);
-          if (typeof end !== 'number') return this.stringError(end);
+          // Fast paths for the usual literals; anything unusual goes to findStringEnd from the start.
+          let end = -1;
+          if (text.charCodeAt(pos + 1) !== c || text.charCodeAt(pos + 2) !== c) {
+            // One-line literal without escapes: the next quote of its kind before a newline.
+            for (let i = pos + 1; i < len; i++) {
+              const d = text.charCodeAt(i);
+              if (d === c) { end = i + 1; break; }
+              if (d === 92 || d === 10 || d === 13) break;
+            }
+          } else {
+            // Triple-quoted without a backslash before its closing quotes.
+            const close = text.indexOf(c === 34 ? '"""' : "'''", pos + 3);
+            if (close >= 0 && this.backslashFrom(pos + 3) > close) end = close + 3;
+          }
+          if (end < 0) {
+            const e = findStringEnd(text, pos, pos);
+            if (typeof e !== 'number') return this.stringError(e);
+            end = e;
+          }
           pos = end;
           continue;
         }
