@@ -111,6 +111,11 @@ export class RevisionGraph {
   private readonly realHeads: readonly string[];
   private readonly coverage: (id: string) => readonly string[] | undefined;
   private topo: string[] | undefined;
+  /** Dense index → id, the id → index map, and each revision's parents for topoOrder (compressed rows). */
+  private readonly ids: readonly string[];
+  private readonly idIndex: ReadonlyMap<string, number>;
+  private readonly parentStart: Int32Array;
+  private readonly parentList: Int32Array;
 
   private constructor(files: MigrationFile[]) {
     this.files = files;
@@ -303,6 +308,19 @@ export class RevisionGraph {
     this.mergePoints = mergePoints.sort();
     this.branchPoints = branchPoints.sort();
 
+    // Parents for topoOrder, as parentsOf(id, true) lists them: present down_revision entries,
+    // then depends_on targets that are not among them.
+    const parentStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) parentStart[i + 1] = parentStart[i] + inDegree[i];
+    const parentList = new Int32Array(parentStart[n]);
+    const parentFill = parentStart.slice(0, n);
+    for (let i = 0; i < n; i++) for (let e = downStart[i]; e < downStart[i + 1]; e++) parentList[parentFill[i]++] = downList[e];
+    for (let e = 0; e < depEdges.length; e += 3) if (depEdges[e + 2] === 0) parentList[parentFill[depEdges[e + 1]]++] = depEdges[e];
+    this.ids = keyOrder;
+    this.idIndex = index;
+    this.parentStart = parentStart;
+    this.parentList = parentList;
+
     // Parents-first order through down_revision and depends_on (Kahn); whatever it cannot order
     // sits on or above a cycle, and only then is Tarjan's algorithm needed.
     const order = new Int32Array(n);
@@ -431,31 +449,44 @@ export class RevisionGraph {
   }
 
   private computeTopo(): string[] {
+    const { ids, parentStart, parentList } = this;
+    const n = this.revisions.size;
     const out: string[] = [];
-    const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = emitted
-    const starts = [...this.heads.filter((h) => this.revisions.has(h)), ...this.revisions.keys()];
-    const stack: Array<{ id: string; parents: string[]; i: number }> = [];
-    for (const start of starts) {
-      if (state.has(start)) continue;
-      state.set(start, 1);
-      stack.push({ id: start, parents: this.parentsOf(start, true), i: 0 });
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1];
-        if (top.i < top.parents.length) {
-          const p = top.parents[top.i++];
-          if (!state.has(p)) {
-            state.set(p, 1);
-            stack.push({ id: p, parents: this.parentsOf(p, true), i: 0 });
+    const state = new Uint8Array(n); // 1 = on the stack, 2 = emitted
+    const stackNode = new Int32Array(n);
+    const stackEdge = new Int32Array(n);
+    const visit = (start: number): void => {
+      state[start] = 1;
+      stackNode[0] = start;
+      stackEdge[0] = parentStart[start];
+      let sp = 1;
+      while (sp > 0) {
+        const top = stackNode[sp - 1];
+        const e = stackEdge[sp - 1];
+        if (e < parentStart[top + 1]) {
+          stackEdge[sp - 1] = e + 1;
+          const p = parentList[e];
+          if (state[p] === 0) {
+            state[p] = 1;
+            stackNode[sp] = p;
+            stackEdge[sp] = parentStart[p];
+            sp++;
           }
         } else {
-          stack.pop();
-          state.set(top.id, 2);
-          out.push(top.id);
+          sp--;
+          state[top] = 2;
+          out.push(ids[top]);
         }
       }
+    };
+    for (const h of this.heads) {
+      const i = this.idIndex.get(h);
+      if (i !== undefined && state[i] === 0) visit(i);
     }
+    for (let i = 0; i < n; i++) if (state[i] === 0) visit(i);
     return out;
   }
+
 }
 
 /** Strongly connected components through down_revision + depends_on (iterative Tarjan). */
