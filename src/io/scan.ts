@@ -90,20 +90,29 @@ export async function readMigrationFile(absPath: string): Promise<MigrationFile>
   return migrationFromBytes(absPath, buf);
 }
 
-/** `readMigrationFile` with a synchronous read. Never throws. */
+/**
+ * `readMigrationFile` with a synchronous read. Never throws. Reads straight into a string (no
+ * Buffer per file); only a file that needs its bytes (a non-UTF-8 coding line, or a U+FFFD that
+ * may be an invalid byte) is read again as bytes and decoded as `readMigrationFile` does.
+ */
 export function readMigrationFileSync(absPath: string): MigrationFile {
-  let buf: Buffer;
+  let decoded: Decoded | null;
   try {
-    buf = readFileSync(absPath);
+    decoded = decodeUtf8Text(readFileSync(absPath, 'utf8'));
+    if (decoded === null) decoded = decodePythonSource(readFileSync(absPath));
   } catch (e) {
     return unreadableFile(absPath, `Cannot read ${absPath}: ${describeFsError(e)}`);
   }
-  return migrationFromBytes(absPath, buf);
+  return migrationFromDecoded(absPath, decoded);
 }
 
-/** Decodes and parses a file's bytes (shared by both read paths). Never throws. */
+/** Decodes and parses a file's bytes. Never throws. */
 function migrationFromBytes(absPath: string, buf: Buffer): MigrationFile {
-  const decoded = decodePythonSource(buf);
+  return migrationFromDecoded(absPath, decodePythonSource(buf));
+}
+
+/** Parses decoded text and adds the decoding problem (shared by both read paths). Never throws. */
+function migrationFromDecoded(absPath: string, decoded: Decoded): MigrationFile {
   let file: MigrationFile;
   try {
     file = readMigration(decoded.text, absPath);
@@ -345,6 +354,19 @@ export function decodePythonSource(buf: Buffer): Decoded {
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
     },
   };
+}
+
+/**
+ * What `decodePythonSource` gives for a file already decoded as UTF-8 by Node, or null when the
+ * answer needs the bytes (a coding line naming another encoding, or a U+FFFD that may stand for
+ * an invalid byte). Node's decoding keeps a BOM as a leading U+FEFF: it is dropped here.
+ */
+function decodeUtf8Text(utf8: string): Decoded | null {
+  const text = utf8.charCodeAt(0) === 0xfeff ? utf8.slice(1) : utf8;
+  const declared = codingOf(text);
+  if (declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared)) return null;
+  if (text.includes('\uFFFD')) return null;
+  return { text, problem: null };
 }
 
 function codingOf(text: string): string | null {

@@ -93,6 +93,20 @@ describe('scan (synchronous)', () => {
     assert.deepEqual(sync, await scanProject(config));
   });
 
+  it('decodes a BOM, a latin-1 coding line, an explicit utf-8 coding line and a real U+FFFD as the async reader does', async () => {
+    const files = [
+      write('v/a.py', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(revision('a', null))])),
+      write('v/b.py', Buffer.from(`# -*- coding: latin-1 -*-\n${revision('b', 'a').replace('rev b', 'rev b caf\xe9')}`, 'latin1')),
+      write('v/c.py', `# coding: utf-8\n${revision('c', 'b').replace('rev c', 'rev c caf\xe9')}`),
+      write('v/d.py', revision('d', 'c').replace('rev d', 'rev d \uFFFD')),
+    ];
+    assert.deepEqual(
+      files.map((f) => { const m = readMigrationFileSync(f); return [m.revision, m.message, m.problems.length]; }),
+      [['a', 'rev a', 0], ['b', 'rev b caf\xe9', 0], ['c', 'rev c caf\xe9', 0], ['d', 'rev d \uFFFD', 0]],
+    );
+    for (const f of files) assert.deepEqual(readMigrationFileSync(f), await readMigrationFile(f));
+  });
+
   it('readMigrationFileSync reports a folder named x.py and a vanished file as the async reader does', async () => {
     const dir = path.join(tmp, 'x.py');
     fs.mkdirSync(dir);
