@@ -302,9 +302,19 @@ function* walk(
     }
   }
   names.sort(byCodePoint);
-  for (const n of names) out.push({ path: nodePath.join(dir, n), real: nodePath.join(realDir, n) });
+  // `nodePath.join(dir, n)` for a bare entry name, with the folder normalised once, not per file.
+  const prefix = folderPrefix(dir);
+  const realPrefix = folderPrefix(realDir);
+  for (const n of names) out.push({ path: prefix + n, real: realPrefix + n });
   dirs.sort(byCodePoint);
   for (const n of dirs) yield* walk(nodePath.join(dir, n), nodePath.join(realDir, n), recursive, out, problemAt);
+}
+
+/** The normalised folder path ending with one separator. */
+function folderPrefix(dir: string): string {
+  const d = nodePath.join(dir);
+  if (d === '.' || d === '.' + nodePath.sep) return '';
+  return d.endsWith(nodePath.sep) ? d : d + nodePath.sep;
 }
 
 function byCodePoint(a: string, b: string): number {
