@@ -36,6 +36,12 @@ const SIMPLE_KEYWORDS = new Set([
   'pass', 'del', 'global', 'nonlocal', 'assert', 'raise', 'return', 'break', 'continue', 'yield', 'await',
   'lambda', 'not', 'None', 'True', 'False', 'print',
 ]);
+// Shared values for bindings that never resolve (read-only: nothing mutates a PyValue), so that the
+// imports and definitions of every file do not each allocate one.
+const IMPORTED = unresolved('an imported name', 'by an import');
+const A_FUNCTION = unresolved('a function');
+const A_CLASS = unresolved('a class');
+const AUGMENTED = unresolved('an augmented assignment', 'by an augmented assignment');
 const OPEN_NAME: Record<number, string> = { 40: '(', 91: '[', 123: '{' };
 const CLOSE_NAME: Record<number, string> = { 41: ')', 93: ']', 125: '}' };
 
@@ -358,7 +364,7 @@ class Scanner {
   private bindDefinition(pos: number, keyword: string): void {
     const start = this.spaces(pos);
     const end = this.identEnd(start);
-    if (end > start) this.bind(this.text.slice(start, end), unresolved(keyword === 'def' ? 'a function' : 'a class'), start, end);
+    if (end > start) this.bind(this.text.slice(start, end), keyword === 'def' ? A_FUNCTION : A_CLASS, start, end);
   }
 
   private bind(name: string, value: PyValue, start: number, end: number): void {
@@ -403,7 +409,7 @@ class Scanner {
       c === 124 || c === 94 || c === 64)) ||
       (text.charCodeAt(p + 2) === 61 && ((c === 42 && n === 42) || (c === 47 && n === 47) || (c === 60 && n === 60) || (c === 62 && n === 62)));
     if (augmented) {
-      this.bind(name, unresolved('an augmented assignment', 'by an augmented assignment'), start, this.sContentEnd);
+      this.bind(name, AUGMENTED, start, this.sContentEnd);
     } else if (c === 44) {
       const eq = this.findAssign(p, this.sEnd);
       if (eq >= 0) {
@@ -492,7 +498,7 @@ class Scanner {
       if (item.length === 0) return;
       const asAt = item.indexOf('as');
       const bound = asAt >= 0 ? item[asAt + 1] : item[0];
-      if (bound !== undefined) this.bind(bound, unresolved('an imported name', 'by an import'), start, this.sContentEnd);
+      if (bound !== undefined) this.bind(bound, IMPORTED, start, this.sContentEnd);
       item = [];
     };
     while (pos < end) {
