@@ -1,4 +1,4 @@
-// `npm run bench`: how fast this project reads an Alembic project, side by side with the floor
+// `npm run bench`: how fast this project reads an Alembic project, side by side with two floors
 // (a bare Node process that only reads the files) and Alembic's own path, on generated projects
 // of 1,000 and 10,000 revisions (bench/.data/, re-used between runs).
 //
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RevisionGraph } from '../src/core/graph';
 import { discoverProjects } from '../src/io/discover';
-import { readMigrationFile, scanProject } from '../src/io/scan';
+import { readMigrationFile, scanProject, scanProjectSync } from '../src/io/scan';
 import { readMigration } from '../src/core/migration';
 import type { MigrationFile } from '../src/core/types';
 import { writeBenchProject, type GeneratedProject } from './generate';
@@ -27,7 +27,11 @@ const PY = '/usr/bin/python3';
 const ALEMBIC = '/usr/bin/alembic';
 const ALEMBIC_PATH_SCRIPT = path.join(ROOT, 'bench', 'alembic_path.py');
 
-/** The floor: list the folder, read every .py file, READ_CONCURRENCY at a time (as src/io/scan does). */
+// Two floors: bare Node processes that only list the folder and read every .py file, no parsing.
+// The 2× target is measured against the stricter one, the readFileSync loop (the fastest bare
+// read we know); the ratio to the fs.promises floor is shown too.
+
+/** The async floor: the reads with fs.promises, 64 at a time (as the language server's scanProject). */
 const FLOOR_SCRIPT = `
 const fs = require('fs'), p = require('path');
 const d = process.argv[1];
@@ -40,7 +44,7 @@ const d = process.argv[1];
 })();
 `;
 
-/** The lowest bound: the same reads, synchronously, in one loop (no thread-pool round trips). */
+/** The strict floor: the same reads, synchronously, in one loop (as the CLI's scanProjectSync). */
 const SYNC_FLOOR_SCRIPT = `
 const fs = require('fs'), p = require('path');
 const d = process.argv[1];
@@ -130,6 +134,7 @@ interface SizeResult {
   n: number;
   inProcess: number;
   scan: number;
+  scanSync: number;
   parseOnly: number;
   build: number;
   graphProcess: Timing;
@@ -146,6 +151,7 @@ interface SizeResult {
 interface InProcess {
   total: number;
   scan: number;
+  scanSync: number;
   build: number;
   graph: RevisionGraph;
   files: MigrationFile[];
@@ -159,7 +165,10 @@ async function inProcessOnce(root: string): Promise<InProcess> {
   const graph = RevisionGraph.build(scan.files);
   void graph.diagnostics.length;
   const t2 = performance.now();
-  return { total: t2 - t0, scan: t1 - t0, build: t2 - t1, graph, files: scan.files };
+  const sync = scanProjectSync(config);
+  const t3 = performance.now();
+  if (sync.files.length !== scan.files.length) throw new Error(`scanProjectSync read ${sync.files.length} files, scanProject ${scan.files.length}`);
+  return { total: t2 - t0, scan: t1 - t0, scanSync: t3 - t2, build: t2 - t1, graph, files: scan.files };
 }
 
 /** The reader alone: parse every text already in memory (no I/O). */
@@ -243,16 +252,17 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   const res = {
     inProcess: median(inProc.map((r) => r.total)),
     scan: median(inProc.map((r) => r.scan)),
+    scanSync: median(inProc.map((r) => r.scanSync)),
     build: median(inProc.map((r) => r.build)),
     graphProcess: timing(graphRuns),
     floor: timing(floorRuns),
     syncFloor: timing(syncFloorRuns),
     nodeStartup: timing(startRuns),
   };
-  log(`  in-process scan+graph+diagnostics  ${fmt(res.inProcess)}  (scan ${fmt(res.scan)}, of which parsing ${fmt(parse)}; graph ${fmt(res.build)})`);
+  log(`  in-process scan+graph+diagnostics  ${fmt(res.inProcess)}  (scan ${fmt(res.scan)}, sync scan ${fmt(res.scanSync)}, of which parsing ${fmt(parse)}; graph ${fmt(res.build)})`);
   log(`  graph --json process               ${fmtT(res.graphProcess)}`);
-  log(`  floor (bare node read)             ${fmtT(res.floor)}`);
-  log(`  sync floor (readFileSync loop)     ${fmtT(res.syncFloor)}`);
+  log(`  floor, fs.promises (bare node)     ${fmtT(res.floor)}`);
+  log(`  floor, readFileSync (bare node)    ${fmtT(res.syncFloor)}`);
 
   const pyRuns = n > 5000 ? Math.min(o.runs, 2) : Math.min(o.runs, 3);
   let pyOut = '';
@@ -326,18 +336,20 @@ function table(results: SizeResult[], o: Options): string {
   const rows: string[][] = [
     ['', ...results.map((r) => `${r.n.toLocaleString('en-US')} revisions`)],
     ['this project, whole `graph --json` process', ...T((r) => r.graphProcess)],
-    ['floor: bare Node process reading the same files (fs.promises, 64 at a time)', ...T((r) => r.floor)],
-    ['(lowest bound: the same reads with readFileSync in one loop)', ...T((r) => r.syncFloor)],
+    ['floor A: bare Node process reading the same files with readFileSync in one loop (strict)', ...T((r) => r.syncFloor)],
+    ['floor B: the same reads with fs.promises, 64 at a time', ...T((r) => r.floor)],
     ['(bare `node -e ""` start-up)', ...T((r) => r.nodeStartup)],
     ['this project, in-process: scan + graph + diagnostics', ...results.map((r) => fmt(r.inProcess))],
-    ['  of which scan (list, read, parse)', ...results.map((r) => fmt(r.scan))],
+    ['  of which scan (list, read, parse; async, as the language server)', ...results.map((r) => fmt(r.scan))],
     ['  of which graph build + diagnostics', ...results.map((r) => fmt(r.build))],
+    ['  (not in the total: the same scan with synchronous reads, scanProjectSync, as the CLI)', ...results.map((r) => fmt(r.scanSync))],
     ['  reader alone (parse texts already in memory)', ...results.map((r) => fmt(r.parseOnly))],
     ["Alembic's path: ast + RevisionMap + history walk (python3)", ...T((r) => r.alembicPath)],
     ['`alembic heads` (real CLI)', ...T((r) => r.alembicHeads)],
     ['one-file update: re-read one file + rebuild graph', ...results.map((r) => (r.oneFileUpdate === null ? '—' : fmt(r.oneFileUpdate)))],
-    ['graph process ÷ floor (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.floor.wall))],
-    ["Alembic's path ÷ floor (the best any reader could reach)", ...results.map((r) => ratio(r.alembicPath.wall / r.floor.wall))],
+    ['graph process ÷ floor A, readFileSync (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.syncFloor.wall))],
+    ['graph process ÷ floor B, fs.promises (for reference)', ...results.map((r) => ratio(r.graphProcess.wall / r.floor.wall))],
+    ["Alembic's path ÷ floor A (the best any reader could reach)", ...results.map((r) => ratio(r.alembicPath.wall / r.syncFloor.wall))],
     ["Alembic's path ÷ graph process (target ≥ 30×)", ...results.map((r) => ratio(r.alembicPath.wall / r.graphProcess.wall))],
     ['results agree (heads vs generator and Alembic)', ...results.map((r) => r.agree)],
   ];
@@ -354,10 +366,11 @@ function table(results: SizeResult[], o: Options): string {
 function verdicts(results: SizeResult[]): string[] {
   const out: string[] = [];
   for (const r of results) {
-    const floorX = r.graphProcess.wall / r.floor.wall;
+    const floorX = r.graphProcess.wall / r.syncFloor.wall;
+    const floorBX = r.graphProcess.wall / r.floor.wall;
     const alembicX = r.alembicPath.wall / r.graphProcess.wall;
     out.push(
-      `${r.n}: graph process ${ratio(floorX)} the floor (${floorX <= 2 ? 'met' : 'MISSED'} ≤ 2×); ${ratio(alembicX)} faster than Alembic's path (${alembicX >= 30 ? 'met' : 'MISSED'} ≥ 30×)` +
+      `${r.n}: graph process ${ratio(floorX)} floor A, readFileSync (${floorX <= 2 ? 'met' : 'MISSED'} ≤ 2×; ${ratio(floorBX)} floor B, fs.promises); ${ratio(alembicX)} faster than Alembic's path (${alembicX >= 30 ? 'met' : 'MISSED'} ≥ 30×)` +
         (r.oneFileUpdate !== null ? `; one-file update ${fmt(r.oneFileUpdate)} (${r.oneFileUpdate <= 10 ? 'met' : 'MISSED'} ≤ 10 ms)` : ''),
     );
   }
@@ -423,6 +436,12 @@ async function main(): Promise<void> {
       "realistic upgrade/downgrade bodies. Alembic's path is `bench/alembic_path.py` run with",
       '`/usr/bin/python3` (alembic 1.8.1): `ast` parsing of each file, `RevisionMap`, heads, bases,',
       'and `iterate_revisions("heads", "base")` as `alembic history` walks it. Warm file cache.',
+      '',
+      'The floor is a bare Node process that lists the folder and reads every file, nothing else.',
+      'Two are measured: A, one `readFileSync` loop (the fastest bare read, so the strictest floor;',
+      'the CLI reads this way, with `scanProjectSync`), and B, `fs.promises.readFile` 64 at a time',
+      '(how the language server reads, with `scanProject`). **The ≤ 2× target is measured against',
+      'floor A**; the ratio to floor B is shown for reference.',
       '',
       tbl,
       '',
