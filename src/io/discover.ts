@@ -171,8 +171,30 @@ async function loadFolder(dir: string, hasIni: boolean, hasToml: boolean, sectio
 async function buildProject(dir: string, ini: ConfigSource | null, toml: ConfigSource | null, section: string | undefined): Promise<ProjectConfig> {
   if (!ini && !toml) return explicitProjectConfig(dir, [], false, section);
   const config = parseProjectConfig({ ini, pyproject: toml, section });
+  if (ini) await adoptFlaskMigrateLayout(config, nodePath.dirname(ini.path));
   await resolveLocations(config);
   return config;
+}
+
+const NO_SCRIPT_LOCATION = "No 'script_location' key found in configuration.";
+
+/**
+ * Flask-Migrate writes `migrations/alembic.ini` without `script_location` (it sets it in code to
+ * the ini's folder, which holds env.py and versions/). For that layout the missing key becomes an
+ * info and the folder is read, instead of an error and an empty graph.
+ */
+async function adoptFlaskMigrateLayout(config: ProjectConfig, iniDir: string): Promise<void> {
+  const i = config.problems.findIndex((p) => p.message === NO_SCRIPT_LOCATION);
+  if (config.scriptLocation !== null || i < 0) return;
+  const versions = nodePath.join(iniDir, 'versions');
+  if (!(await isFile(nodePath.join(iniDir, 'env.py'))) || !(await isDirectory(versions))) return;
+  config.problems[i] = {
+    ...config.problems[i],
+    severity: 'info',
+    message: `No 'script_location' key found in configuration; reading ${versions}, as Flask-Migrate sets script_location in code to the folder holding alembic.ini, env.py and versions/. Plain 'alembic' commands need script_location (or use 'flask db …').`,
+  };
+  config.scriptLocation = iniDir;
+  if (config.settingLocations.version_locations === undefined) config.versionLocations = [versions];
 }
 
 async function readText(path: string, problems: ConfigProblem[] | null): Promise<ConfigSource | null> {

@@ -219,4 +219,28 @@ describe('discovery overrides', () => {
     const c = await loadProjectConfig(path.join(tmp, 'pyproject.toml'));
     assert.deepEqual(problems(c), ["pyproject.toml:0 error: No 'script_location' key found in configuration."]);
   });
+
+  it('reads a Flask-Migrate folder (alembic.ini without script_location beside env.py and versions/) and says why, as an info', async () => {
+    write('migrations/alembic.ini', '# A generic, single database configuration.\n\n[alembic]\n# revision_environment = false\n\n[loggers]\nkeys = root\n');
+    write('migrations/env.py', '');
+    mkdir('migrations/versions');
+    const expected = [
+      "migrations/alembic.ini:2 info: No 'script_location' key found in configuration; reading <tmp>/migrations/versions, as Flask-Migrate sets script_location in code to the folder holding alembic.ini, env.py and versions/. Plain 'alembic' commands need script_location (or use 'flask db …').",
+    ];
+    const [found] = await discoverProjects(tmp);
+    assert.deepEqual(problems(found), expected);
+    assert.equal(rel(found.scriptLocation), 'migrations');
+    assert.deepEqual(found.versionLocations.map(rel), ['migrations/versions']);
+    const c = await loadProjectConfig(path.join(tmp, 'migrations/alembic.ini'));
+    assert.deepEqual(problems(c), expected);
+    assert.deepEqual(c.versionLocations.map(rel), ['migrations/versions']);
+  });
+
+  it('keeps the missing script_location an error when the ini folder has no env.py', async () => {
+    write('migrations/alembic.ini', '[alembic]\nsqlalchemy.url = sqlite://\n');
+    mkdir('migrations/versions');
+    const [found] = await discoverProjects(tmp);
+    assert.deepEqual(problems(found), ["migrations/alembic.ini:0 error: No 'script_location' key found in configuration."]);
+    assert.deepEqual(found.versionLocations, []);
+  });
 });
