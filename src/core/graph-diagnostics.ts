@@ -19,6 +19,22 @@ export function refRange(file: MigrationFile, kind: IdRefKind & ('down_revision'
   return file.assignments[kind] ?? revisionRange(file);
 }
 
+/**
+ * The revision whose file a broken reference names (a common mistake: `down_revision =
+ * '1a2b3c4d5e6f_add_users'` or `'….py'` instead of the id), or undefined. The name may carry
+ * folders and `.py`; the match is on the file name without `.py`.
+ */
+export function revisionOfFileName(graph: RevisionGraph, name: string): string | undefined {
+  const stem = (name.split(/[\\/]/).pop() ?? name).replace(/\.py$/, '');
+  if (stem === '') return undefined;
+  for (const [id, r] of graph.revisions) {
+    if (id === name) continue;
+    const file = r.file.path.split(/[\\/]/).pop() ?? '';
+    if (file === `${stem}.py`) return id;
+  }
+  return undefined;
+}
+
 /** Lists that go into messages and `related` stay short on huge folders (10,000-revision loops). */
 const MAX_LISTED = 10;
 const MAX_RELATED = 20;
@@ -151,10 +167,12 @@ export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly
 
   for (const m of graph.missingRefs) {
     const base = `Revision ${m.missing} referenced from ${m.from} is not present`;
+    const named = revisionOfFileName(graph, m.missing);
+    const hint = named === undefined ? '' : ` '${m.missing}' is a file name: use the revision id in that file, '${named}'.`;
     const message =
-      m.field === 'down_revision'
+      (m.field === 'down_revision'
         ? `down_revision '${m.missing}' does not match any revision in this folder (${base}). Alembic fails with KeyError: '${m.missing}' on every command.`
-        : `depends_on '${m.missing}' does not match any revision or branch label in this folder (${base}). Alembic fails with KeyError: '${m.missing}' on every command.`;
+        : `depends_on '${m.missing}' does not match any revision or branch label in this folder (${base}). Alembic fails with KeyError: '${m.missing}' on every command.`) + hint;
     out.push({
       code: m.field === 'down_revision' ? 'missing-down-revision' : 'missing-depends-on',
       severity: 'error',

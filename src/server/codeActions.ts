@@ -9,6 +9,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import type { DiagnosticData, MigrationFile } from '../core/types';
+import { revisionOfFileName } from '../core/graph-diagnostics';
 import { MergeHeadsCommand } from '../protocol/protocol';
 import { SOURCE, asDiagnosticData } from './diagnostics';
 import { pathToUri } from './paths';
@@ -56,6 +57,12 @@ export function replacementCandidates(project: Project, missing: string, referen
   }
   scored.sort((a, b) => b.prefix - a.prefix || a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const out = scored.slice(0, MAX_CLOSEST).map((s) => s.id);
+  // A file name instead of an id: that file's revision comes first.
+  const named = revisionOfFileName(g, missing);
+  if (named !== undefined && !excluded.has(named)) {
+    if (out.includes(named)) out.splice(out.indexOf(named), 1);
+    out.unshift(named);
+  }
   for (const h of g.heads) if (!excluded.has(h) && !out.includes(h) && g.revisions.has(h)) out.push(h);
   return out;
 }
@@ -139,13 +146,14 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
       const kinds = data.field === 'down_revision' ? ['down_revision', 'revises'] : ['depends_on'];
       const ranges = file.idRefs.filter((r) => r.id === data.missing && kinds.includes(r.kind)).map((r) => r.range);
       if (ranges.length === 0) return [];
+      const named = revisionOfFileName(g, data.missing);
       return replacementCandidates(project, data.missing, data.referencedFrom).map((id, i): CodeAction => {
         const message = g.get(id)?.file.message;
         return {
           title: `Replace with '${id}'${message ? ` (${message})` : ''}`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diag],
-          isPreferred: i === 0 && (id.startsWith(data.missing) || data.missing.startsWith(id) || editDistance(id, data.missing) <= 2),
+          isPreferred: i === 0 && (id === named || id.startsWith(data.missing) || data.missing.startsWith(id) || editDistance(id, data.missing) <= 2),
           edit: { changes: { [uri]: ranges.map((range) => ({ range, newText: id })) } },
         };
       });

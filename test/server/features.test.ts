@@ -105,6 +105,24 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
     assert.deepEqual(actions[0].edit?.changes?.[uriOf(orders)], [{ range: range(15, 50, 75), newText: '1a2b3c4d5e6f' }]);
   });
 
+  it('offers first the revision held by the file a down_revision names, even when the name does not start with its id', async () => {
+    const orders = file('two-heads', '3c4d5e6f7081_add_orders.py');
+    await client.waitForDiagnostics(orders, 'loaded', (x) => x.length === 1);
+    const text = await client.open(orders);
+    await client.change(orders, text.replace("None] = '1a2b3c4d5e6f'", "None] = 'versions/1a2b3c4d5e6f_create_users.py'"));
+    const d = await client.waitForDiagnostics(orders, 'file path as id', (x) => x.some((y) => y.code === 'missing-down-revision'));
+    const missing = d.filter((x) => x.code === 'missing-down-revision');
+    assert.match(String(missing[0].message), / 'versions\/1a2b3c4d5e6f_create_users\.py' is a file name: use the revision id in that file, '1a2b3c4d5e6f'\.$/);
+    const actions = await codeActions(orders, missing);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [
+        ["Replace with '1a2b3c4d5e6f' (create users)", true],
+        ["Replace with '2b3c4d5e6f70' (add email)", false],
+      ],
+    );
+  });
+
   it('offers only the current heads for a far-off id, and fixes a broken depends_on in place', async () => {
     const orders = file('two-heads', '3c4d5e6f7081_add_orders.py');
     const email = file('two-heads', '2b3c4d5e6f70_add_email.py');

@@ -68,6 +68,32 @@ describe('graph diagnostics', () => {
     assert.deepEqual(d.data, { kind: 'missing-ref', missing: 'aaaa_users.py', referencedFrom: 'bbbb', field: 'down_revision' });
   });
 
+  it('a down_revision or depends_on that names a revision file (with or without .py) says which id that file holds', () => {
+    const g = build([
+      { id: '1a2b3c4d5e6f', down: null, fileName: 'alembic/versions/2024_01_02-1a2b3c4d5e6f_add_users.py' },
+      { id: 'bbbb', down: '2024_01_02-1a2b3c4d5e6f_add_users' },
+      { id: 'cccc', down: 'bbbb', dependsOn: ['versions/2024_01_02-1a2b3c4d5e6f_add_users.py'] },
+      { id: 'dddd', down: 'cccc_nope' },
+    ]);
+    assert.deepEqual(
+      [...only(g, 'missing-down-revision'), ...only(g, 'missing-depends-on')].map((d) => [d.path, d.message]),
+      [
+        [
+          'v/bbbb.py',
+          "down_revision '2024_01_02-1a2b3c4d5e6f_add_users' does not match any revision in this folder (Revision 2024_01_02-1a2b3c4d5e6f_add_users referenced from bbbb is not present). Alembic fails with KeyError: '2024_01_02-1a2b3c4d5e6f_add_users' on every command. '2024_01_02-1a2b3c4d5e6f_add_users' is a file name: use the revision id in that file, '1a2b3c4d5e6f'.",
+        ],
+        [
+          'v/dddd.py',
+          "down_revision 'cccc_nope' does not match any revision in this folder (Revision cccc_nope referenced from dddd is not present). Alembic fails with KeyError: 'cccc_nope' on every command.",
+        ],
+        [
+          'v/cccc.py',
+          "depends_on 'versions/2024_01_02-1a2b3c4d5e6f_add_users.py' does not match any revision or branch label in this folder (Revision versions/2024_01_02-1a2b3c4d5e6f_add_users.py referenced from cccc is not present). Alembic fails with KeyError: 'versions/2024_01_02-1a2b3c4d5e6f_add_users.py' on every command. 'versions/2024_01_02-1a2b3c4d5e6f_add_users.py' is a file name: use the revision id in that file, '1a2b3c4d5e6f'.",
+        ],
+      ],
+    );
+  });
+
   it('a broken down_revision raises only missing-down-revision: the chain it cuts off is no second head to merge', () => {
     const g = build([
       { id: 'aaaa', down: null },
