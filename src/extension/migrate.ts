@@ -2,7 +2,7 @@
 // shows it in the confirmation modal, runs alembic, then re-reads the database.
 import * as vscode from 'vscode';
 import { confirm, databaseName, runAlembic, type Ctx } from './context';
-import { describeRevisions, shortId } from './plans';
+import { describeRevisions, shortId, sqlArgsFor } from './plans';
 import type { ProjectEntry } from './projects';
 
 interface RevisionPick extends vscode.QuickPickItem {
@@ -100,8 +100,8 @@ export async function upgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> 
 
 // ---- downgrade -------------------------------------------------------------------------------
 
-/** `target` null is `base`. `args` lets downgrade-one use `<rev>@-1`. */
-export async function downgradeTo(ctx: Ctx, entry: ProjectEntry, target: string | null, plan?: string[], args?: string[]): Promise<void> {
+/** `target` null is `base`. `args` lets downgrade-one use `<rev>@-1`; `where` then names where it lands. */
+export async function downgradeTo(ctx: Ctx, entry: ProjectEntry, target: string | null, plan?: string[], args?: string[], where?: { label: string; short: string }): Promise<void> {
   const rows = rowsOrNull(entry);
   if (!rows) return unreadable(entry, 'a downgrade');
   const db = databaseName(entry);
@@ -112,9 +112,9 @@ export async function downgradeTo(ctx: Ctx, entry: ProjectEntry, target: string 
   }
   const cmdArgs = args ?? ['downgrade', target ?? 'base'];
   const detail = `Reverts ${reverted.length} revision${reverted.length === 1 ? '' : 's'}, newest first, on ${db} (their downgrade() runs and may drop data):\n\n${describeRevisions(entry.graph, reverted)}\n\nCommand: alembic ${cmdArgs.join(' ')}`;
-  const where = target ? revisionLabel(entry, target) : 'base (an empty version table)';
-  if (!(await confirm('Downgrade', `Downgrade ${db} to ${where}?`, detail))) return;
-  await runAndRefresh(ctx, entry, cmdArgs, `Downgrading ${db} to ${target ? shortId(target) : 'base'}`);
+  const to = where ?? (target ? { label: revisionLabel(entry, target), short: shortId(target) } : { label: 'base (an empty version table)', short: 'base' });
+  if (!(await confirm('Downgrade', `Downgrade ${db} to ${to.label}?`, detail))) return;
+  await runAndRefresh(ctx, entry, cmdArgs, `Downgrading ${db} to ${to.short}`);
 }
 
 export async function downgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
@@ -151,7 +151,10 @@ export async function downgradeOne(ctx: Ctx, entry: ProjectEntry): Promise<void>
     row = chosen.target;
   }
   const parents = entry.graph.get(row)?.downRevisions ?? [];
-  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, [row], ['downgrade', `${row}@-1`]);
+  // Below a merge point, or below a branch's own base while other heads stay applied, the
+  // version table is not emptied: say where it lands instead of "base".
+  const where = parents.length > 1 || (parents.length === 0 && rows.length > 1) ? { label: `below ${revisionLabel(entry, row)}`, short: `below ${shortId(row)}` } : undefined;
+  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, [row], ['downgrade', `${row}@-1`], where);
 }
 
 // ---- stamp -----------------------------------------------------------------------------------
@@ -195,19 +198,7 @@ export async function stampPick(ctx: Ctx, entry: ProjectEntry, purgeDefault = fa
 
 /** Offline SQL that moves the database to `id` (or, at `id` already, that revision's own SQL). */
 export function sqlArgs(entry: ProjectEntry, id: string): string[] {
-  const r = entry.graph.get(id);
-  const own = r && r.downRevisions.length === 1 ? ['upgrade', `${r.downRevisions[0]}:${id}`, '--sql'] : ['upgrade', id, '--sql'];
-  const rows = rowsOrNull(entry);
-  const state = entry.states?.states.get(id);
-  if (!rows || state === 'current') return own;
-  if (state === 'pending') {
-    const below = entry.graph.ancestors([id]);
-    const from = rows.filter((row) => below.has(row));
-    return from.length === 1 ? ['upgrade', `${from[0]}:${id}`, '--sql'] : from.length === 0 && rows.length === 0 ? ['upgrade', id, '--sql'] : own;
-  }
-  const above = entry.graph.descendants(id);
-  const from = rows.find((row) => above.has(row));
-  return from ? ['downgrade', `${from}:${id}`, '--sql'] : own;
+  return sqlArgsFor(entry.graph, entry.states, id);
 }
 
 export async function showSql(ctx: Ctx, entry: ProjectEntry, id: string): Promise<void> {

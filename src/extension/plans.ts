@@ -134,6 +134,31 @@ export class SnapshotGraph {
   }
 }
 
+/**
+ * `alembic` arguments for the offline SQL that moves the database to `id` (`states` null: the
+ * database could not be read). A pending revision's SQL starts at its newest applied ancestor
+ * (`upgrade <from>:<id> --sql`), from base when none is applied; an applied one's is the
+ * downgrade from the current row above it. At `id` already (or when no single start exists), the
+ * revision's own SQL.
+ */
+export function sqlArgsFor(graph: SnapshotGraph, states: DbStates | null, id: string): string[] {
+  const r = graph.get(id);
+  const own = r && r.downRevisions.length === 1 ? ['upgrade', `${r.downRevisions[0]}:${id}`, '--sql'] : ['upgrade', id, '--sql'];
+  const state = states?.states.get(id);
+  if (!states || !r || state === 'current') return own;
+  const rows = graph.currentRows(states.rows);
+  if (state === 'pending') {
+    const applied = graph.ancestors(rows);
+    const below = [...graph.ancestors([id])].filter((x) => x !== id && applied.has(x));
+    const covered = graph.ancestors(below.flatMap((x) => [...(graph.get(x)?.downRevisions ?? []), ...(graph.get(x)?.dependsOn ?? [])]));
+    const from = below.filter((x) => !covered.has(x));
+    return from.length === 1 ? ['upgrade', `${from[0]}:${id}`, '--sql'] : from.length === 0 ? ['upgrade', id, '--sql'] : own;
+  }
+  const above = graph.descendants(id);
+  const from = rows.find((row) => above.has(row));
+  return from ? ['downgrade', `${from}:${id}`, '--sql'] : own;
+}
+
 export function shortId(id: string): string {
   return id.length > 12 ? id.slice(0, 12) : id;
 }

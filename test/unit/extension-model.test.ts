@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DbRead } from '../../src/extension/dbread';
 import { childrenOf, projectNode, type Node, type RevisionNode } from '../../src/extension/model';
-import { SnapshotGraph } from '../../src/extension/plans';
+import { SnapshotGraph, sqlArgsFor } from '../../src/extension/plans';
 import type { ProjectEntry } from '../../src/extension/projects';
 import type { ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
 
@@ -118,5 +118,23 @@ describe('extension tree model', () => {
     assert.equal(nodes[0].kind === 'notice' && nodes[0].label, 'Database not initialised');
     assert.deepEqual(revisionRows(nodes).map((r) => r.state), ['pending', 'pending', 'pending', 'pending']);
     assert.equal(projectNode(e).description, 'app@db:5432/app · not initialised · 4 pending');
+  });
+
+  // base1 ─ mid2 ─ a3 (current)        c1 ─ c2 (own base, pending)
+  //              └ b3 ─ b4 (pending)
+  it('Show SQL starts a pending revision at its newest applied ancestor, or at base when none is applied', () => {
+    const g = new SnapshotGraph([
+      rev('c2', ['c1']), rev('c1', [], { children: ['c2'] }),
+      rev('b4', ['b3']), rev('b3', ['mid2'], { children: ['b4'] }), rev('a3', ['mid2']),
+      rev('mid2', ['base1'], { children: ['a3', 'b3'] }), rev('base1', [], { children: ['mid2'] }),
+    ]);
+    const states = g.states(['a3']);
+    // b3 is pending too: moving to b4 applies b3 and b4, not only b4.
+    assert.deepEqual(sqlArgsFor(g, states, 'b4'), ['upgrade', 'mid2:b4', '--sql']);
+    assert.deepEqual(sqlArgsFor(g, states, 'c2'), ['upgrade', 'c2', '--sql']);
+    assert.deepEqual(sqlArgsFor(g, states, 'a3'), ['upgrade', 'mid2:a3', '--sql']);
+    assert.deepEqual(sqlArgsFor(g, states, 'base1'), ['downgrade', 'a3:base1', '--sql']);
+    assert.deepEqual(sqlArgsFor(g, null, 'b4'), ['upgrade', 'b3:b4', '--sql']);
+    assert.deepEqual(sqlArgsFor(g, g.states([]), 'b4'), ['upgrade', 'b4', '--sql']);
   });
 });
