@@ -14,6 +14,7 @@ import { runInHostSuite } from './in-host';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { mergeHeadsTests } from './ui/merge-heads';
+import { paletteFlowTests } from './ui/palette-flows';
 import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);
     await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
     await runUiTests(shared, 'UI: more sidebar states', sidebarStateTests, counts, grep);
+    await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
   } finally {
     await shared.close();
   }
