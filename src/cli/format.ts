@@ -2,9 +2,10 @@
 // diagnostic lines. Lines printed here are 1-based (the core's ranges are 0-based).
 import * as path from 'node:path';
 import type { Diagnostic, Revision, Severity } from '../core/types';
+import { alembicHistoryOrder, type HistoryGraph } from '../core/history-order';
 
 /** What the formatters need from a revision graph (RevisionGraph satisfies it). */
-export interface GraphView {
+export interface GraphView extends HistoryGraph {
   revisions: ReadonlyMap<string, Revision>;
   heads: readonly string[];
   bases: readonly string[];
@@ -109,12 +110,13 @@ export function graphJson(graph: GraphView, base: string): GraphJson {
 }
 
 /**
- * One line per revision, newest first, in `alembic history`'s format:
+ * One line per revision, newest first in alembic's order (its topological sort from the heads in
+ * load order; a graph with a cycle falls back to newestFirst), in `alembic history`'s format:
  * `<parents> [(<depends_on>)] -> <rev> [(labels)] [(head)|(effective head)] [(branchpoint)] [(mergepoint)], <message>`.
  */
 export function historyLines(graph: GraphView): string[] {
   const lines: string[] = [];
-  for (const id of graph.newestFirst()) {
+  for (const id of alembicHistoryOrder(graph) ?? graph.newestFirst()) {
     const r = graph.revisions.get(id);
     if (!r) continue;
     let text = r.downRevisions.length === 0 ? '<base>' : r.downRevisions.join(', ');

@@ -11,6 +11,14 @@ import { writeMigrationFolder, type RevSpec } from '../support/fixture-writer';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const ALEMBIC = '/usr/bin/alembic';
+/**
+ * alembic 1.8.1 lists a folder in os.listdir order (file-system dependent); 1.10+ sorts it. This
+ * runs the installed alembic with sorted listings, so its history order is the 1.10+ one.
+ */
+const SORTED_ALEMBIC = [
+  '-c',
+  "import os, sys\n_l = os.listdir\nos.listdir = lambda p='.': sorted(_l(p))\nfrom alembic.config import main\nsys.exit(main(prog='alembic'))",
+];
 
 function run(cmd: string, args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000 });
@@ -36,6 +44,10 @@ async function compare(specs: RevSpec[]): Promise<void> {
     const a = theirs.stdout.trimEnd().split('\n');
     const b = ours.stdout.trimEnd().split('\n');
     assert.deepEqual([...b].sort(), [...a].sort());
+    // and in the same order as alembic 1.10+ (sorted load order)
+    const sorted = run('/usr/bin/python3', [...SORTED_ALEMBIC, 'history'], dir);
+    assert.equal(sorted.code, 0, sorted.stderr);
+    assert.deepEqual(b, sorted.stdout.trimEnd().split('\n'));
 
     // newest first: a revision's line comes before the lines of its down_revisions
     const pos = new Map(b.map((l, i) => [idOf(l), i]));
@@ -64,6 +76,33 @@ describe('cli graph history view vs alembic history', () => {
       { id: 'aaaa0001', down: null, branchLabels: ['main'], message: 'main base' },
       { id: 'bbbb0002', down: 'aaaa0001', dependsOn: ['cccc0003'], message: 'uses audit' },
       { id: 'cccc0003', down: null, branchLabels: ['audit'], message: 'audit base' },
+    ]);
+  });
+
+  it('lists heads in load order, each walked down until another head needs the revision, as alembic does', async () => {
+    // three heads (one labelled, one with depends_on) over one branch point: the old
+    // depth-first order printed the last head first
+    await compare([
+      { id: '9f83c7c23f13', down: null, message: 'first' },
+      { id: '87f0db493b80', down: '9f83c7c23f13', message: 'second' },
+      { id: '5ab8f07ffe6f', down: '87f0db493b80', message: 'merge everything' },
+      { id: '7433bcf2edf8', down: '9f83c7c23f13', branchLabels: ['feat_a'], message: 'branch a' },
+      { id: '4cf430274f4b', down: '9f83c7c23f13', dependsOn: ['87f0db493b80'], message: 'branch b' },
+      { id: 'be459ddd678f', down: '7433bcf2edf8', message: 'in other' },
+    ]);
+  });
+
+  it('skips a dependency an ancestor already depends on when ordering, as alembic does', async () => {
+    await compare([
+      { id: 'ra0', down: null, fileName: 'zra0.py' },
+      { id: 'rd2', down: 'ra0', fileName: 'ard2.py' },
+      { id: 're3', down: null, fileName: 'mre3.py' },
+      { id: 'rh5', down: 'rd2', fileName: 'arh5.py' },
+      { id: 'rb13', down: 'rh5', dependsOn: ['ra0'], fileName: 'mrb13.py' },
+      { id: 'rg10', down: 're3', fileName: 'arg10.py' },
+      { id: 'rh14', down: ['rb13', 'rg10'], dependsOn: ['ra0'], fileName: 'arh14.py' },
+      { id: 'rf12', down: 'ra0', fileName: 'arf12.py' },
+      { id: 'rd11', down: null, fileName: 'zrd11.py' },
     ]);
   });
 
