@@ -206,8 +206,8 @@ export async function showSql(ctx: Ctx, entry: ProjectEntry, id: string): Promis
   const out = await runAlembic(ctx, entry, args, `SQL for ${args[0]} ${args[1]}`);
   if (!out?.ok) return;
   const header = `-- alembic ${args.join(' ')}\n-- ${entry.snapshot.name}; generated offline, nothing was run.\n\n`;
-  const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: header + out.stdout });
-  await vscode.window.showTextDocument(doc, { preview: false });
+  // Read-only (not an untitled buffer that asks to be saved when closed); `.sql` gives SQL colouring.
+  await ctx.docs.show(`alembic ${args[0]} ${args[1]} — ${entry.snapshot.name.replace(/[/\\]/g, '_')}.sql`, header + out.stdout);
 }
 
 export async function showSqlPick(ctx: Ctx, entry: ProjectEntry): Promise<void> {

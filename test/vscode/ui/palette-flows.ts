@@ -1,8 +1,8 @@
 // Palette flows on a project with two lines and a labelled branch with its own base, checked
 // against real alembic and PostgreSQL: "Show SQL…" for a revision whose parent is pending too
-// starts at the newest applied ancestor (so the parent's SQL is included), and "Downgrade One
-// Revision" on the own-base branch says where the database lands (not "base (an empty version
-// table)": the other head's row stays) and reverts only that branch.
+// starts at the newest applied ancestor (so the parent's SQL is included) in a read-only
+// document, and "Downgrade One Revision" on the own-base branch says where the database lands
+// (not "base (an empty version table)": the other head's row stays) and reverts only that branch.
 import type { ProjectRevision } from '../../support/alembic-project';
 import type { UiTest } from '../harness';
 import { alembic, makeWorkspace } from '../fixtures';
@@ -50,6 +50,7 @@ export const paletteFlowTests: UiTest[] = [
         return text.includes('COMMIT') ? text.replace(/\u00a0/g, ' ') : undefined;
       });
       await wb.shot('show sql');
+      if ((await wb.page.locator('.tabs-container .tab.active.dirty').count()) > 0) throw new Error('the SQL document opens as an unsaved (dirty) buffer that asks to be saved when closed');
       if (!sql.includes('-- alembic upgrade a200000000a2:b400000000b4 --sql') || !sql.includes('CREATE TABLE t_b300000000b3') || !sql.includes('CREATE TABLE t_b400000000b4')) {
         throw new Error(`the SQL should start at a2 and create the tables of b3 and b4:\n${sql}`);
       }
