@@ -1,5 +1,6 @@
 // `alembic-migrations status`: reads the version table with `pg` and prints, per revision,
 // whether the database has it (current / applied / pending).
+import { alembicHistoryOrder } from '../core/history-order';
 import { formatOptions, flag, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
 import { chooseDatabaseUrl, parseSqlalchemyUrl } from '../core/dburl';
 import { computeDbState, type DbState } from '../core/state';
@@ -63,9 +64,9 @@ export function statusJson(graph: RevisionGraph, state: DbState): StatusJson {
   };
 }
 
-/** The readable table: state, revision, labels/markers, message; newest first. */
+/** The readable table: state, revision, labels/markers, message; newest first, in `alembic history`'s order. */
 export function statusLines(graph: RevisionGraph, state: DbState): string[] {
-  const rows = graph.newestFirst().map((id) => {
+  const rows = (alembicHistoryOrder(graph) ?? graph.newestFirst()).map((id) => {
     const r = graph.revisions.get(id);
     const labels = graph.effectiveBranchLabels(id);
     const marks = [labels.length > 0 ? `(${[...labels].sort().join(', ')})` : '', r && r.children.length === 0 ? '(head)' : '']

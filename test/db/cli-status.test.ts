@@ -248,6 +248,39 @@ describe('cli status against a real PostgreSQL', function () {
     assert.ok(!/\n\s+at /u.test(r.stderr), 'a stack trace was printed');
   });
 
+  it('lists the table rows in the order alembic history prints (1.10+ sorted load order) on a branched project', async () => {
+    const { project } = await freshProject([
+      { id: '9f83c7c23f13', down: null, message: 'first' },
+      { id: '87f0db493b80', down: '9f83c7c23f13', message: 'second' },
+      { id: '5ab8f07ffe6f', down: '87f0db493b80', message: 'merge everything' },
+      { id: '7433bcf2edf8', down: '9f83c7c23f13', branchLabels: ['feat_a'], message: 'branch a' },
+      { id: '4cf430274f4b', down: '9f83c7c23f13', dependsOn: ['87f0db493b80'], message: 'branch b' },
+      { id: 'be459ddd678f', down: '7433bcf2edf8', message: 'in other' },
+    ]);
+    alembic(project, 'upgrade', '5ab8f07ffe6f');
+    alembic(project, 'upgrade', 'feat_a@head');
+    const sortedAlembic = "import os, sys\n_l = os.listdir\nos.listdir = lambda p='.': sorted(_l(p))\nfrom alembic.config import main\nsys.exit(main(prog='alembic'))";
+    const history = run('/usr/bin/python3', ['-c', sortedAlembic, 'history', '-i'], project.dir);
+    assert.equal(history.code, 0, history.stderr);
+    const r = cli(['status'], project.dir);
+    assert.equal(r.code, 0, r.stderr);
+    const table = r.stdout.trimEnd().split('\n').slice(4, 10);
+    assert.deepEqual(table, [
+      'pending  4cf430274f4b  (head) branch b',
+      'current  5ab8f07ffe6f  (head) merge everything',
+      'current  be459ddd678f  (feat_a) (head) in other',
+      'applied  7433bcf2edf8  (feat_a) branch a',
+      'applied  87f0db493b80  second',
+      'applied  9f83c7c23f13  first',
+    ]);
+    const ids = history.stdout.trimEnd().split('\n').map((l) => / -> (\w+)/u.exec(l)?.[1]);
+    assert.deepEqual(table.map((l) => l.split(/ +/u)[1]), ids);
+    assert.deepEqual(
+      history.stdout.trimEnd().split('\n').filter((l) => l.includes('(current)')).map((l) => / -> (\w+)/u.exec(l)?.[1]),
+      table.filter((l) => l.startsWith('current')).map((l) => l.split(/ +/u)[1]),
+    );
+  });
+
   it('exits 2 with one line and no password when the password is wrong', async () => {
     const { project } = await freshProject(LINEAR);
     const r = cli(['status', '--url', `postgresql://${pg.user}:wrongpassword@127.0.0.1:${pg.port}/${pg.database}`], project.dir);
