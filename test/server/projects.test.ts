@@ -208,6 +208,21 @@ describe('server projects and settings (LSP over stdio)', function () {
     assert.deepEqual(loc, { uri: uriOf(first), range: { start: { line: 14, character: 17 }, end: { line: 14, character: 29 } } });
   });
 
+  it('reads a Flask-Migrate project (migrations/alembic.ini without script_location) and reports its two heads', async () => {
+    const { dirs } = await copyFixtures('two-heads');
+    const root = dirs['two-heads'];
+    await fs.rm(path.join(root, 'alembic.ini'));
+    const ini = path.join(root, 'migrations', 'alembic.ini');
+    await fs.writeFile(ini, '# A generic, single database configuration.\n\n[alembic]\n# revision_environment = false\n\n[loggers]\nkeys = root\n');
+    const c = (client = await LspTestClient.start({ folders: [{ name: 'flask', path: root }] }));
+    const orders = path.join(root, ...V, '3c4d5e6f7081_add_orders.py');
+    const d = await c.waitForDiagnostics(orders, 'loaded', (x) => x.length === 1);
+    assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['multiple-heads', 14]]);
+    const [snap] = await projects(c);
+    assert.deepEqual([snap.configPath, snap.versionLocations], [ini, [path.join(root, ...V)]]);
+    assert.deepEqual(snap.heads, ['2b3c4d5e6f70', '3c4d5e6f7081']);
+  });
+
   it('runs over node IPC as vscode-languageclient starts it (TransportKind.ipc)', async () => {
     const { dirs } = await copyFixtures('two-heads');
     const c = (client = await LspTestClient.start({ folders: [{ name: 'two-heads', path: dirs['two-heads'] }], transport: 'ipc' }));
