@@ -56,7 +56,12 @@ const commands: Record<string, Handler> = {
     await ctx.store.refresh();
   },
   'alembic.selectProject': async (ctx) => {
-    const items = ctx.store.all().map((e) => ({ label: e.snapshot.name, description: e.snapshot.configPath ?? e.snapshot.versionLocations.join(', '), key: e.snapshot.key }));
+    const current = ctx.store.selected()?.snapshot.key;
+    const items = ctx.store.all().map((e) => ({
+      label: e.snapshot.name,
+      description: `${e.snapshot.key === current ? '$(check) in use · ' : ''}${e.snapshot.configPath ?? e.snapshot.versionLocations.join(', ')}`,
+      key: e.snapshot.key,
+    }));
     if (items.length === 0) return void vscode.window.showInformationMessage('No Alembic project was found in this workspace.');
     const chosen = await vscode.window.showQuickPick(items, { placeHolder: 'Which Alembic project should palette commands and the status bar use?' });
     if (chosen) await ctx.store.select(chosen.key);
