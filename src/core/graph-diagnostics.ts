@@ -35,6 +35,12 @@ export function revisionOfFileName(graph: RevisionGraph, name: string): string |
   return undefined;
 }
 
+/** The one head that branch `label` leads to (not `from` itself), or undefined. */
+export function headOfLabel(graph: RevisionGraph, label: string, from: string): string | undefined {
+  const tips = graph.heads.filter((h) => h !== from && graph.effectiveBranchLabels(h).includes(label));
+  return tips.length === 1 ? tips[0] : undefined;
+}
+
 /** Lists that go into messages and `related` stay short on huge folders (10,000-revision loops). */
 const MAX_LISTED = 10;
 const MAX_RELATED = 20;
@@ -168,7 +174,13 @@ export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly
   for (const m of graph.missingRefs) {
     const base = `Revision ${m.missing} referenced from ${m.from} is not present`;
     const named = revisionOfFileName(graph, m.missing);
-    const hint = named === undefined ? '' : ` '${m.missing}' is a file name: use the revision id in that file, '${named}'.`;
+    let hint = named === undefined ? '' : ` '${m.missing}' is a file name: use the revision id in that file, '${named}'.`;
+    if (m.field === 'down_revision' && graph.labels.has(m.missing)) {
+      const tip = headOfLabel(graph, m.missing, m.from);
+      hint =
+        ` '${m.missing}' is a branch label; down_revision takes revision ids only (depends_on accepts labels)` +
+        (tip !== undefined ? `: the head of branch '${m.missing}' is '${tip}'.` : '.');
+    }
     const message =
       (m.field === 'down_revision'
         ? `down_revision '${m.missing}' does not match any revision in this folder (${base}). Alembic fails with KeyError: '${m.missing}' on every command.`

@@ -9,7 +9,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import type { DiagnosticData, MigrationFile } from '../core/types';
-import { revisionOfFileName } from '../core/graph-diagnostics';
+import { headOfLabel, revisionOfFileName } from '../core/graph-diagnostics';
 import { MergeHeadsCommand } from '../protocol/protocol';
 import { SOURCE, asDiagnosticData } from './diagnostics';
 import { pathToUri } from './paths';
@@ -57,8 +57,8 @@ export function replacementCandidates(project: Project, missing: string, referen
   }
   scored.sort((a, b) => b.prefix - a.prefix || a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const out = scored.slice(0, MAX_CLOSEST).map((s) => s.id);
-  // A file name instead of an id: that file's revision comes first.
-  const named = revisionOfFileName(g, missing);
+  // A file name (or a branch label) instead of an id: that file's revision (the branch's head) comes first.
+  const named = revisionOfFileName(g, missing) ?? (g.labels.has(missing) ? headOfLabel(g, missing, referencedFrom) : undefined);
   if (named !== undefined && !excluded.has(named)) {
     if (out.includes(named)) out.splice(out.indexOf(named), 1);
     out.unshift(named);
@@ -146,7 +146,7 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
       const kinds = data.field === 'down_revision' ? ['down_revision', 'revises'] : ['depends_on'];
       const ranges = file.idRefs.filter((r) => r.id === data.missing && kinds.includes(r.kind)).map((r) => r.range);
       if (ranges.length === 0) return [];
-      const named = revisionOfFileName(g, data.missing);
+      const named = revisionOfFileName(g, data.missing) ?? (data.field === 'down_revision' && g.labels.has(data.missing) ? headOfLabel(g, data.missing, data.referencedFrom) : undefined);
       return replacementCandidates(project, data.missing, data.referencedFrom).map((id, i): CodeAction => {
         const message = g.get(id)?.file.message;
         return {

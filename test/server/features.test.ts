@@ -123,6 +123,21 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
     );
   });
 
+  it('offers first the head of the branch a down_revision names by its label', async () => {
+    const email = file('two-heads', '2b3c4d5e6f70_add_email.py');
+    const orders = file('two-heads', '3c4d5e6f7081_add_orders.py');
+    await client.waitForDiagnostics(orders, 'loaded', (x) => x.length === 1);
+    const emailText = await client.open(email);
+    await client.change(email, emailText.replace("branch_labels: Union[str, Sequence[str], None] = None", "branch_labels: Union[str, Sequence[str], None] = 'mail'"));
+    const text = await client.open(orders);
+    await client.change(orders, text.replace("None] = '1a2b3c4d5e6f'", "None] = 'mail'"));
+    const d = await client.waitForDiagnostics(orders, 'label as down_revision', (x) => x.some((y) => y.code === 'missing-down-revision'));
+    const missing = d.filter((x) => x.code === 'missing-down-revision');
+    assert.match(String(missing[0].message), / 'mail' is a branch label; down_revision takes revision ids only \(depends_on accepts labels\): the head of branch 'mail' is '2b3c4d5e6f70'\.$/);
+    const actions = await codeActions(orders, missing);
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [["Replace with '2b3c4d5e6f70' (add email)", true]]);
+  });
+
   it('offers only the current heads for a far-off id, and fixes a broken depends_on in place', async () => {
     const orders = file('two-heads', '3c4d5e6f7081_add_orders.py');
     const email = file('two-heads', '2b3c4d5e6f70_add_email.py');

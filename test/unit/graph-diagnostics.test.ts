@@ -94,6 +94,20 @@ describe('graph diagnostics', () => {
     );
   });
 
+  it('a down_revision that names a branch label says labels are not allowed there and names the head of that branch', () => {
+    const g = build([
+      { id: 'a1', down: null, branchLabels: ['core'] },
+      { id: 'b2', down: 'a1' },
+      { id: 'c3', down: 'core' },
+    ]);
+    assert.deepEqual(
+      only(g, 'missing-down-revision').map((d) => d.message),
+      [
+        "down_revision 'core' does not match any revision in this folder (Revision core referenced from c3 is not present). Alembic fails with KeyError: 'core' on every command. 'core' is a branch label; down_revision takes revision ids only (depends_on accepts labels): the head of branch 'core' is 'b2'.",
+      ],
+    );
+  });
+
   it('a broken down_revision raises only missing-down-revision: the chain it cuts off is no second head to merge', () => {
     const g = build([
       { id: 'aaaa', down: null },
