@@ -376,7 +376,9 @@ function readSeparator(
       if (report) {
         problems.push({
           severity: 'error',
-          message: `'${got.value}' is not a valid value for ${name}; expected 'space', 'newline', 'os', ':', ';'`,
+          message:
+            `'${got.value}' is not a valid value for ${name}; expected 'space', 'newline', 'os', ':', ';'` +
+            (/\s[#;]/.test(got.value) ? '. The ini format keeps a comment on the same line as part of the value: move it to a line of its own.' : ''),
           path: iniPath,
           line: got.line,
         });

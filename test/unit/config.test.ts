@@ -96,7 +96,7 @@ describe('config: alembic.ini', () => {
     assert.deepEqual(ok.prependSysPath, ['/p']);
     const broken = fromIni(`${template}version_locations = a b\n`);
     assert.deepEqual(problems(broken), [
-      "/p/alembic.ini:3 error: 'os  # Use os.pathsep.' is not a valid value for version_path_separator; expected 'space', 'newline', 'os', ':', ';'",
+      "/p/alembic.ini:3 error: 'os  # Use os.pathsep.' is not a valid value for version_path_separator; expected 'space', 'newline', 'os', ':', ';'. The ini format keeps a comment on the same line as part of the value: move it to a line of its own.",
     ]);
     assert.deepEqual(broken.versionLocations, ['/p/a', '/p/b']);
   });
