@@ -84,7 +84,10 @@ export function summaryOf(entry: ProjectEntry): string {
 
 export function projectNode(entry: ProjectEntry): ProjectNode {
   const s = entry.snapshot;
-  const display = entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.display : s.sqlalchemyUrlRedacted;
+  // 'no-url': the config's URL is empty or alembic's `driver://…` placeholder; showing it beside
+  // "no database URL" would contradict itself.
+  const display =
+    entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.display : entry.db.kind === 'no-url' ? null : s.sqlalchemyUrlRedacted;
   const parts = ['project', entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.dialect : 'none'];
   if (entry.states && pendingCount(entry) > 0) parts.push('pending');
   if (s.heads.length > 1) parts.push('multipleHeads');

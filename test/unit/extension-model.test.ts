@@ -120,6 +120,15 @@ describe('extension tree model', () => {
     assert.equal(projectNode(e).description, 'app@db:5432/app · not initialised · 4 pending');
   });
 
+  it('says only "no database URL" when the config holds alembic\'s driver:// placeholder, not the placeholder beside it', () => {
+    const e = entry({ kind: 'no-url' });
+    e.snapshot.sqlalchemyUrlRedacted = 'driver://user:***@localhost/dbname';
+    assert.equal(projectNode(e).description, 'no database URL');
+    assert.ok(!projectNode(e).tooltip.includes('driver://'));
+    const first = childrenOf(e)[0];
+    assert.equal(first.kind === 'notice' && first.label, 'No database URL configured');
+  });
+
   // base1 ─ mid2 ─ a3 (current)        c1 ─ c2 (own base, pending)
   //              └ b3 ─ b4 (pending)
   it('Show SQL starts a pending revision at its newest applied ancestor, or at base when none is applied', () => {
