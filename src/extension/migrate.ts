@@ -2,13 +2,16 @@
 // shows it in the confirmation modal, runs alembic, then re-reads the database.
 import * as vscode from 'vscode';
 import { confirm, databaseName, runAlembic, type Ctx } from './context';
-import { describeRevisions, shortId, sqlArgsFor } from './plans';
+import { describeRevisions, downgradeOnePlan, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from './plans';
 import type { ProjectEntry } from './projects';
 
 interface RevisionPick extends vscode.QuickPickItem {
   target: string;
   /** Revision ids the target stands for (for plans); empty for base. */
   ids: string[];
+  /** Relative / branch targets: the exact plan and the name shown in the modal. */
+  plan?: string[];
+  name?: string;
 }
 
 function revisionLabel(entry: ProjectEntry, id: string): string {
@@ -50,9 +53,9 @@ async function runAndRefresh(ctx: Ctx, entry: ProjectEntry, args: string[], titl
 export async function upgradeTo(ctx: Ctx, entry: ProjectEntry, pick: RevisionPick): Promise<void> {
   const rows = rowsOrNull(entry);
   const db = databaseName(entry);
-  const plan = rows ? entry.graph.upgradePlan(rows, pick.ids) : entry.graph.upgradePlan([], pick.ids);
+  const plan = pick.plan ?? (rows ? entry.graph.upgradePlan(rows, pick.ids) : entry.graph.upgradePlan([], pick.ids));
   if (rows && plan.length === 0) {
-    void vscode.window.showInformationMessage(`${db} is already at or past ${pick.target === 'heads' ? 'every head' : shortId(pick.target)}: nothing to upgrade.`);
+    void vscode.window.showInformationMessage(`${db} is already at or past ${pick.target === 'heads' ? 'every head' : pick.name ?? shortId(pick.target)}: nothing to upgrade.`);
     return;
   }
   const head =
@@ -60,9 +63,9 @@ export async function upgradeTo(ctx: Ctx, entry: ProjectEntry, pick: RevisionPic
       ? `The database state could not be read; alembic applies those of these ${plan.length} revisions that are not applied yet, oldest first`
       : `Applies ${plan.length} revision${plan.length === 1 ? '' : 's'}, oldest first`;
   const detail = `${head}, on ${db}:\n\n${describeRevisions(entry.graph, plan)}\n\nCommand: alembic upgrade ${pick.target}`;
-  const what = pick.target === 'head' || pick.target === 'heads' ? pick.target : revisionLabel(entry, pick.target);
+  const what = pick.name ?? (pick.target === 'head' || pick.target === 'heads' ? pick.target : revisionLabel(entry, pick.target));
   if (!(await confirm('Upgrade', `Upgrade ${db} to ${what}?`, detail))) return;
-  await runAndRefresh(ctx, entry, ['upgrade', pick.target], `Upgrading ${db} to ${pick.target === 'head' || pick.target === 'heads' ? pick.target : shortId(pick.target)}`);
+  await runAndRefresh(ctx, entry, ['upgrade', pick.target], `Upgrading ${db} to ${pick.name ?? (pick.target === 'head' || pick.target === 'heads' ? pick.target : shortId(pick.target))}`);
 }
 
 export async function upgradeHead(ctx: Ctx, entry: ProjectEntry): Promise<void> {
@@ -92,6 +95,9 @@ export async function upgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> 
     heads.length > 1
       ? { label: 'All heads', description: 'alembic upgrade heads', target: 'heads', ids: heads }
       : { label: 'Head', description: 'alembic upgrade head', target: 'head', ids: heads },
+    ...upgradeRelativeTargets(entry.graph, entry.snapshot.bases, heads, entry.states ? entry.states.rows : null).map((t) => ({
+      label: t.label, description: t.description, target: t.target, ids: [], plan: t.plan, name: t.label,
+    })),
     ...pending.map((id) => pickFor(entry, id)),
   ];
   const chosen = await vscode.window.showQuickPick(items, { title: `Upgrade ${databaseName(entry)}`, placeHolder: 'Upgrade to which revision?', matchOnDescription: true });
@@ -126,11 +132,25 @@ export async function downgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void
     return;
   }
   const items: RevisionPick[] = [
+    ...downgradeRelativeTargets(entry.graph, entry.states?.rows ?? rows).map((t) => ({ label: t.label, description: t.description, target: t.target, ids: [], plan: t.plan })),
     ...applied.map((id) => pickFor(entry, id)),
     { label: 'base', description: 'revert every revision', target: 'base', ids: [] },
   ];
   const chosen = await vscode.window.showQuickPick(items, { title: `Downgrade ${databaseName(entry)}`, placeHolder: 'Downgrade to which revision?', matchOnDescription: true });
-  if (chosen) await downgradeTo(ctx, entry, chosen.target === 'base' ? null : chosen.target);
+  if (!chosen) return;
+  if (chosen.target.endsWith('@-1') && chosen.plan) return downgradeRow(ctx, entry, rows, chosen.plan[0]);
+  if (chosen.plan) return downgradeTo(ctx, entry, null, chosen.plan, ['downgrade', chosen.target], { label: chosen.target, short: chosen.target });
+  await downgradeTo(ctx, entry, chosen.target === 'base' ? null : chosen.target);
+}
+
+/** `alembic downgrade <row>@-1`: reverts exactly the current row `row`. */
+async function downgradeRow(ctx: Ctx, entry: ProjectEntry, rows: string[], row: string): Promise<void> {
+  const parents = entry.graph.get(row)?.downRevisions ?? [];
+  // Below a merge point, or below a branch's own base while other heads stay applied, the
+  // version table is not emptied: say where it lands instead of "base".
+  const where = parents.length > 1 || (parents.length === 0 && rows.length > 1) ? { label: `below ${revisionLabel(entry, row)}`, short: `below ${shortId(row)}` } : undefined;
+  const one = downgradeOnePlan(entry.graph, rows, row);
+  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, one?.plan ?? [row], ['downgrade', `${row}@-1`], where);
 }
 
 /** Reverts exactly one current revision (`alembic downgrade <rev>@-1`); asks which when several. */
@@ -150,11 +170,7 @@ export async function downgradeOne(ctx: Ctx, entry: ProjectEntry): Promise<void>
     if (!chosen) return;
     row = chosen.target;
   }
-  const parents = entry.graph.get(row)?.downRevisions ?? [];
-  // Below a merge point, or below a branch's own base while other heads stay applied, the
-  // version table is not emptied: say where it lands instead of "base".
-  const where = parents.length > 1 || (parents.length === 0 && rows.length > 1) ? { label: `below ${revisionLabel(entry, row)}`, short: `below ${shortId(row)}` } : undefined;
-  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, [row], ['downgrade', `${row}@-1`], where);
+  await downgradeRow(ctx, entry, rows, row);
 }
 
 // ---- stamp -----------------------------------------------------------------------------------

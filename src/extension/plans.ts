@@ -73,6 +73,24 @@ export class SnapshotGraph {
     return seen;
   }
 
+  /** `ids` and everything above them through children and dependents (what reverting `ids` drags along). */
+  withEverythingAbove(ids: string[]): Set<string> {
+    const seen = new Set<string>();
+    const stack = ids.filter((id) => this.byId.has(id));
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next) || !this.byId.has(next)) continue;
+      seen.add(next);
+      stack.push(...(this.byId.get(next)?.children ?? []), ...(this.dependents.get(next) ?? []));
+    }
+    return seen;
+  }
+
+  /** Newest first. */
+  sortNewestFirst(ids: Set<string>): string[] {
+    return this.newestFirst(ids);
+  }
+
   states(rows: string[]): DbStates {
     const known = rows.filter((r) => this.byId.has(r));
     const missing = rows.filter((r) => !this.byId.has(r));
@@ -171,4 +189,118 @@ export function describeRevisions(graph: SnapshotGraph, ids: string[], limit = 2
   });
   if (ids.length > limit) lines.push(`… and ${ids.length - limit} more`);
   return lines.join('\n');
+}
+
+/** A relative or branch target for the Upgrade… / Downgrade… pickers, with its exact plan. */
+export interface RelativeTarget {
+  /** What alembic is given, e.g. `+1`, `<rev>+1`, `<label>@head`, `<rev>@-1`. */
+  target: string;
+  label: string;
+  description: string;
+  /** Upgrade: revisions applied, oldest first. Downgrade: revisions reverted, newest first. */
+  plan: string[];
+}
+
+/** Revision ids that carry `label` themselves (alembic resolves a label to the revision declaring it). */
+function declaring(graph: SnapshotGraph, label: string): string | undefined {
+  return graph.order.find((id) => graph.get(id)?.branchLabels.includes(label));
+}
+
+/** Every branch label declared in the project, in graph order (newest first), without repeats. */
+export function branchLabels(graph: SnapshotGraph): string[] {
+  const out: string[] = [];
+  for (const id of graph.order) for (const l of graph.get(id)?.branchLabels ?? []) if (!out.includes(l)) out.push(l);
+  return out;
+}
+
+/** `id` and its ancestors through down_revision only (alembic's lineage test leaves depends_on out). */
+function downLine(graph: SnapshotGraph, id: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) {
+    const next = stack.pop() as string;
+    if (seen.has(next) || !graph.has(next)) continue;
+    seen.add(next);
+    stack.push(...(graph.get(next)?.downRevisions ?? []));
+  }
+  return seen;
+}
+
+/**
+ * Relative and branch targets for Upgrade…, following alembic 1.8's `_parse_upgrade_target` and
+ * `_walk`: `+1` walks from the single current row (from the single base when the table is empty)
+ * to its only child; with several rows, or a row that is a branch point, `+1` is ambiguous and
+ * each row with exactly one child gets `<rev>+1` instead. `<label>@head` is offered when exactly
+ * one head descends from the label's revision. A target is left out when it is ambiguous, would
+ * apply nothing, or the database state is unknown (`rows` null: relative targets then have no
+ * exact plan) — only `<label>@head` is kept then, with the plan from an empty table.
+ */
+export function upgradeRelativeTargets(graph: SnapshotGraph, bases: string[], heads: string[], rows: string[] | null): RelativeTarget[] {
+  const out: RelativeTarget[] = [];
+  if (rows !== null && rows.every((r) => graph.has(r))) {
+    const childrenOf = (id: string): string[] => (graph.get(id)?.children ?? []).filter((c) => graph.has(c));
+    const start = rows.length === 0 ? bases.filter((b) => graph.has(b)) : rows.length === 1 ? childrenOf(rows[0]) : [];
+    if (rows.length <= 1 && start.length === 1) {
+      const plan = graph.upgradePlan(rows, start);
+      if (plan.length > 0) out.push({ target: '+1', label: '+1 (next revision)', description: `alembic upgrade +1 → ${shortId(start[0])}`, plan });
+    } else {
+      for (const row of rows) {
+        const kids = childrenOf(row);
+        if (kids.length !== 1) continue;
+        const plan = graph.upgradePlan(rows, kids);
+        if (plan.length > 0) out.push({ target: `${row}+1`, label: `${shortId(row)}+1`, description: `next revision after ${shortId(row)} → ${shortId(kids[0])}`, plan });
+      }
+    }
+  }
+  for (const label of branchLabels(graph)) {
+    const at = declaring(graph, label) as string;
+    const on = heads.filter((h) => downLine(graph, h).has(at));
+    if (on.length !== 1) continue;
+    const plan = graph.upgradePlan(rows ?? [], on);
+    if (rows !== null && plan.length === 0) continue;
+    out.push({ target: `${label}@head`, label: `${label}@head`, description: `head of branch ${label} → ${shortId(on[0])}`, plan });
+  }
+  return out;
+}
+
+/**
+ * `downgrade <row>@-1` for one current row: reverts that row only. Left out (null) when another
+ * applied revision depends_on the row, since alembic would then have to revert more than it.
+ */
+export function downgradeOnePlan(graph: SnapshotGraph, rows: string[], row: string): RelativeTarget | null {
+  if (!graph.has(row) || !rows.includes(row)) return null;
+  const applied = graph.ancestors(rows);
+  const dependent = graph.order.some((id) => id !== row && applied.has(id) && (graph.get(id)?.dependsOn ?? []).includes(row));
+  if (dependent) return null;
+  const parents = graph.get(row)?.downRevisions ?? [];
+  const to = parents.length === 1 ? `→ ${shortId(parents[0])}` : parents.length > 1 ? 'below the merge point' : rows.length > 1 ? "below the branch's base" : '→ base';
+  return { target: `${row}@-1`, label: `-1 from ${shortId(row)}`, description: `alembic downgrade ${shortId(row)}@-1 ${to}`, plan: [row] };
+}
+
+/**
+ * `downgrade <label>@base`, as alembic 1.8's `_collect_downgrade_revisions` computes it: the roots
+ * are the project's bases, narrowed to those below the label's revision only when there are
+ * several; every applied revision at or above them (children and dependents) is reverted. Offered
+ * only when that differs from plain `base` and reverts something.
+ */
+export function downgradeLabelBasePlan(graph: SnapshotGraph, rows: string[], label: string): RelativeTarget | null {
+  const at = declaring(graph, label);
+  if (at === undefined) return null;
+  const bases = graph.order.filter((id) => (graph.get(id)?.downRevisions.length ?? 0) === 0);
+  if (bases.length < 2) return null;
+  const line = downLine(graph, at);
+  const roots = bases.filter((b) => line.has(b));
+  const applied = graph.ancestors(rows);
+  const plan = graph.sortNewestFirst(new Set([...graph.withEverythingAbove(roots)].filter((id) => applied.has(id))));
+  if (plan.length === 0 || plan.length === applied.size) return null;
+  return { target: `${label}@base`, label: `${label}@base`, description: `revert branch ${label} down to its base`, plan };
+}
+
+/** Downgrade… entries: `<row>@-1` for each current row that can be reverted alone, then `<label>@base`. */
+export function downgradeRelativeTargets(graph: SnapshotGraph, rows: string[]): RelativeTarget[] {
+  if (!rows.every((r) => graph.has(r))) return [];
+  return [
+    ...graph.currentRows(rows).flatMap((row) => downgradeOnePlan(graph, rows, row) ?? []),
+    ...branchLabels(graph).flatMap((l) => downgradeLabelBasePlan(graph, rows, l) ?? []),
+  ];
 }

@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { parseCurrentOutput } from '../../src/core/alembic-output';
-import { SnapshotGraph } from '../../src/extension/plans';
+import { SnapshotGraph, downgradeLabelBasePlan, downgradeRelativeTargets, upgradeRelativeTargets } from '../../src/extension/plans';
 import type { RevisionInfo } from '../../src/protocol/protocol';
 import { writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
-import { alembicOk } from './helpers';
+import { alembic, alembicOk } from './helpers';
 
 // x ─ a1(alpha) ─ a2 ─ c1            heads: c1, n1, b2
 //  │        │      └─ n1 (merge a2+b1)
@@ -76,8 +76,8 @@ describe('extension plans agree with the real alembic (sqlite, branched project)
     await Promise.all(projects.map((p) => p.remove()));
   });
 
-  async function fresh(): Promise<AlembicProject> {
-    const p = await writeAlembicProject({ url: 'sqlite:///PLACEHOLDER', revisions: REVISIONS });
+  async function fresh(revisions: ProjectRevision[] = REVISIONS): Promise<AlembicProject> {
+    const p = await writeAlembicProject({ url: 'sqlite:///PLACEHOLDER', revisions });
     projects.push(p);
     // sqlite URL relative to the project folder, written after the folder exists.
     const { promises: fs } = await import('node:fs');
@@ -184,4 +184,77 @@ describe('extension plans agree with the real alembic (sqlite, branched project)
     await alembicOk(p, 'stamp', '--purge', 'b0000001');
     assert.deepEqual(await rows(p), ['b0000001']);
   });
+
+  // x ─ p1 (feat) ─ p2          heads: p2, q1
+  //  └ q1
+  const LABELLED: ProjectRevision[] = [
+    { id: 'x0000001', down: null, message: 'base' },
+    { id: 'p0000001', down: 'x0000001', branchLabels: ['feat'], message: 'p one' },
+    { id: 'p0000002', down: 'p0000001', message: 'p two' },
+    { id: 'q0000001', down: 'x0000001', message: 'q one' },
+  ];
+  const labelled = new SnapshotGraph(snapshotRevisions(LABELLED));
+  const pick = (rows: string[] | null, target: string): string[] | undefined =>
+    upgradeRelativeTargets(labelled, ['x0000001'], ['p0000002', 'q0000001'], rows).find((t) => t.target === target)?.plan;
+
+  it('Upgrade… relative targets +1, <rev>+1 and <label>@head run exactly the revisions their plans list', async () => {
+    const p = await fresh(LABELLED);
+    assert.deepEqual(pick([], '+1'), ['x0000001']);
+    let r = await alembicOk(p, 'upgrade', '+1');
+    assert.deepEqual(ran(r.stderr), ['x0000001']);
+    // At the branch point +1 is ambiguous for alembic too, so the picker leaves it out.
+    assert.deepEqual(await rows(p), ['x0000001']);
+    assert.equal(pick(['x0000001'], '+1'), undefined);
+    const bad = await alembic(p, 'upgrade', '+1');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /Ambiguous walk/);
+
+    assert.deepEqual(pick(['x0000001'], 'feat@head'), ['p0000001', 'p0000002']);
+    r = await alembicOk(p, 'upgrade', 'feat@head');
+    assert.deepEqual(ran(r.stderr), ['p0000001', 'p0000002']);
+    assert.deepEqual(await rows(p), ['p0000002']);
+
+    await alembicOk(p, 'downgrade', 'p0000001');
+    await alembicOk(p, 'upgrade', 'q0000001');
+    assert.deepEqual(await rows(p), ['p0000001', 'q0000001']);
+    assert.equal(pick(['p0000001', 'q0000001'], '+1'), undefined);
+    assert.deepEqual(pick(['p0000001', 'q0000001'], 'p0000001+1'), ['p0000002']);
+    r = await alembicOk(p, 'upgrade', 'p0000001+1');
+    assert.deepEqual(ran(r.stderr), ['p0000002']);
+    assert.deepEqual(await rows(p), ['p0000002', 'q0000001']);
+  });
+
+  it('Downgrade… <rev>@-1 entries revert exactly their row; a row another applied revision depends on is not offered', async () => {
+    const p = await fresh();
+    await alembicOk(p, 'upgrade', 'b0000002');
+    const current = await rows(p);
+    assert.deepEqual(current, ['a0000001', 'b0000002']);
+    const targets = downgradeRelativeTargets(graph, current);
+    assert.deepEqual(targets.map((t) => [t.target, t.plan]), [['b0000002@-1', ['b0000002']]]);
+    const r = await alembicOk(p, 'downgrade', 'b0000002@-1');
+    assert.deepEqual(ran(r.stderr), ['b0000002']);
+  });
+
+  // x ─ p1 (feat) ─ s1 (depends_on r1)      r1 (other) ─ r2      two bases
+  const TWO_BASES: ProjectRevision[] = [
+    { id: 'x0000001', down: null, message: 'base' },
+    { id: 'p0000001', down: 'x0000001', branchLabels: ['feat'], message: 'p one' },
+    { id: 'r0000001', down: null, branchLabels: ['other'], message: 'r one' },
+    { id: 'r0000002', down: 'r0000001', message: 'r two' },
+    { id: 's0000001', down: 'p0000001', dependsOn: ['r0000001'], message: 's one' },
+  ];
+
+  it('Downgrade… <label>@base reverts exactly its plan: the branch from its own base up, with what depends on it', async () => {
+    const twoBases = new SnapshotGraph(snapshotRevisions(TWO_BASES));
+    const p = await fresh(TWO_BASES);
+    await alembicOk(p, 'upgrade', 'heads');
+    const current = await rows(p);
+    assert.deepEqual(current, ['r0000002', 's0000001']);
+    const other = downgradeLabelBasePlan(twoBases, current, 'other');
+    assert.deepEqual(other?.plan, ['s0000001', 'r0000002', 'r0000001']);
+    const r = await alembicOk(p, 'downgrade', 'other@base');
+    assert.deepEqual(ran(r.stderr).sort(), [...(other?.plan ?? [])].sort());
+    assert.deepEqual(await rows(p), ['p0000001']);
+  });
 });
+
