@@ -3,7 +3,7 @@
 import { LineIndex } from './python/lines';
 import { type ModuleAssignment, type ModuleDocstring, scanModule } from './python/module';
 import type { PyStr, PyValue } from './python/values';
-import type { FileProblem, IdRef, IdRefKind, MigrationFile, Range, RevisionVariable } from './types';
+import type { IdRefKind, MigrationFile, Range, RevisionVariable } from './types';
 
 const VARIABLES: readonly RevisionVariable[] = ['revision', 'down_revision', 'branch_labels', 'depends_on'];
 const TRACKED: ReadonlySet<string> = new Set(VARIABLES);
@@ -46,13 +46,9 @@ function baseName(path: string): string {
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-export function readMigration(text: string, path: string): MigrationFile {
-  const lines = new LineIndex(text);
-  const scan = scanModule(text, TRACKED, lines);
-  const problems: FileProblem[] = [];
-  const idRefs: IdRef[] = [];
-  const assignments: Partial<Record<RevisionVariable, Range>> = {};
-  const file: MigrationFile = {
+/** A MigrationFile with nothing read yet: no revision, no links, no problems. */
+export function emptyMigrationFile(path: string): MigrationFile {
+  return {
     path,
     revision: null,
     downRevisions: [],
@@ -60,10 +56,17 @@ export function readMigration(text: string, path: string): MigrationFile {
     dependsOn: [],
     message: null,
     createDate: null,
-    assignments,
-    idRefs,
-    problems,
+    assignments: {},
+    idRefs: [],
+    problems: [],
   };
+}
+
+export function readMigration(text: string, path: string): MigrationFile {
+  const lines = new LineIndex(text);
+  const scan = scanModule(text, TRACKED, lines);
+  const file = emptyMigrationFile(path);
+  const { problems, idRefs, assignments } = file;
   if (scan.docstring !== null) readDocstring(text, scan.docstring, lines, file);
 
   const ref = (s: PyStr, kind: IdRefKind): void => {

@@ -19,7 +19,7 @@ import { promises as fsp, readdirSync, readFile, readFileSync, realpathSync, sta
 import * as nodePath from 'node:path';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { isPackageResource } from '../core/config';
-import { isRevisionFileName, readMigration } from '../core/migration';
+import { emptyMigrationFile, isRevisionFileName, readMigration } from '../core/migration';
 import type { FileProblem, MigrationFile } from '../core/types';
 import { describeFsError } from './discover';
 
@@ -133,18 +133,9 @@ function readBytes(path: string): Promise<Buffer> {
 
 /** A MigrationFile carrying only one error `parse-error` problem at its first line. */
 export function unreadableFile(path: string, message: string): MigrationFile {
-  return {
-    path,
-    revision: null,
-    downRevisions: [],
-    branchLabels: [],
-    dependsOn: [],
-    message: null,
-    createDate: null,
-    assignments: {},
-    idRefs: [],
-    problems: [{ code: 'parse-error', severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
-  };
+  const file = emptyMigrationFile(path);
+  file.problems.push({ code: 'parse-error', severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  return file;
 }
 
 // ---------------------------------------------------------------- file-system requests
