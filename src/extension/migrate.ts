@@ -2,7 +2,7 @@
 // shows it in the confirmation modal, runs alembic, then re-reads the database.
 import * as vscode from 'vscode';
 import { confirm, databaseName, runAlembic, type Ctx } from './context';
-import { describeRevisions, downgradeOnePlan, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from './plans';
+import { describeRevisions, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from './plans';
 import type { ProjectEntry } from './projects';
 
 interface RevisionPick extends vscode.QuickPickItem {
@@ -149,8 +149,7 @@ async function downgradeRow(ctx: Ctx, entry: ProjectEntry, rows: string[], row: 
   // Below a merge point, or below a branch's own base while other heads stay applied, the
   // version table is not emptied: say where it lands instead of "base".
   const where = parents.length > 1 || (parents.length === 0 && rows.length > 1) ? { label: `below ${revisionLabel(entry, row)}`, short: `below ${shortId(row)}` } : undefined;
-  const one = downgradeOnePlan(entry.graph, rows, row);
-  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, one?.plan ?? [row], ['downgrade', `${row}@-1`], where);
+  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, [row], ['downgrade', `${row}@-1`], where);
 }
 
 /** Reverts exactly one current revision (`alembic downgrade <rev>@-1`); asks which when several. */
