@@ -1,11 +1,10 @@
 // Finds the one project a CLI command works on (PATH, --config, --name, --versions, --recursive),
 // scans it and builds the graph. Every failure the user can fix is a CliError (exit 2).
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { RevisionGraph } from '../core/graph';
 import type { MigrationFile } from '../core/types';
-import { discoverProjects } from '../io/discover';
+import { discoverProjects, isDirectory, isFile } from '../io/discover';
 import { scanProjectSync } from '../io/scan';
 import { displayPath } from './format';
 
@@ -33,22 +32,6 @@ export interface LoadedProject {
   /** Config problems plus scan problems (missing versions folder, unreadable file…). */
   problems: ConfigProblem[];
   graph: RevisionGraph;
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await fs.stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-async function isFile(p: string): Promise<boolean> {
-  try {
-    return (await fs.stat(p)).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function errorText(e: unknown): string {

@@ -294,7 +294,8 @@ function applyOverrides(config: ProjectConfig, root: string, options: DiscoverOp
   return config;
 }
 
-async function isDirectory(p: string): Promise<boolean> {
+/** Whether `p` is a folder (false when it does not exist or cannot be read). */
+export async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await fsp.stat(p)).isDirectory();
   } catch {
@@ -302,7 +303,8 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-async function isFile(p: string): Promise<boolean> {
+/** Whether `p` is a file (false when it does not exist or cannot be read). */
+export async function isFile(p: string): Promise<boolean> {
   try {
     return (await fsp.stat(p)).isFile();
   } catch {
