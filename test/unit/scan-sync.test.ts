@@ -2,32 +2,18 @@
 // problems as the asynchronous scan (used by the language server), with exact values.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { explicitProjectConfig, parseProjectConfig, type ConfigProblem, type ProjectConfig } from '../../src/core/config';
+import { parseProjectConfig } from '../../src/core/config';
 import { listRevisionFiles, listRevisionFilesSync, readMigrationFile, readMigrationFileSync, scanProject, scanProjectSync } from '../../src/io/scan';
+import { revisionSource, TempTree } from '../support/temp-tree';
 
-let tmp: string;
-function write(rel: string, text: string | Buffer): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
-function revision(id: string, down: string | null): string {
-  return `"""rev ${id}\n\nRevision ID: ${id}\nRevises: ${down ?? ''}\nCreate Date: 2024-01-01 00:00:00\n"""\nrevision = '${id}'\ndown_revision = ${down === null ? 'None' : `'${down}'`}\nbranch_labels = None\ndepends_on = None\n`;
-}
-const rel = (p: string): string => path.relative(tmp, p);
-const show = (ps: ConfigProblem[]): string[] => ps.map((p) => `${rel(p.path) || '.'}:${p.line} ${p.severity}: ${p.message.split(tmp).join('<tmp>')}`);
-function project(versions: string[], recursive = false): ProjectConfig {
-  return explicitProjectConfig(tmp, versions, recursive);
-}
+const tree = new TempTree('alembic-scan-sync-');
+const { write, rel, show, project } = tree;
+const revision = revisionSource;
 
 describe('scan (synchronous)', () => {
-  beforeEach(() => {
-    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-scan-sync-')));
-  });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  beforeEach(tree.open);
+  afterEach(tree.close);
 
   it('lists recursively in Alembic order, skipping __pycache__, __init__ and lock files, like the async listing', async () => {
     write('v/b.py', revision('b', 'a'));
@@ -46,11 +32,11 @@ describe('scan (synchronous)', () => {
   it('reads the same MigrationFiles and problems as scanProject, including a dangling symlink and bad UTF-8', async () => {
     write('v/a.py', revision('a1', null));
     write('v/b.py', revision('b2', 'a1'));
-    fs.symlinkSync(path.join(tmp, 'gone.py'), path.join(tmp, 'v/c.py'));
+    fs.symlinkSync(path.join(tree.dir, 'gone.py'), path.join(tree.dir, 'v/c.py'));
     write('v/d.py', Buffer.concat([Buffer.from(revision('d4', 'b2')), Buffer.from('# bad \xff\n', 'latin1')]));
     const sync = scanProjectSync(project(['v']));
     assert.deepEqual(
-      sync.files.map((f) => [rel(f.path), f.revision, f.downRevisions, f.message, f.problems.map((p) => `${p.range.start.line} ${p.message.split(tmp).join('<tmp>')}`)]),
+      sync.files.map((f) => [rel(f.path), f.revision, f.downRevisions, f.message, f.problems.map((p) => `${p.range.start.line} ${p.message.split(tree.dir).join('<tmp>')}`)]),
       [
         ['v/a.py', 'a1', [], 'rev a1', []],
         ['v/b.py', 'b2', ['a1'], 'rev b2', []],
@@ -73,7 +59,7 @@ describe('scan (synchronous)', () => {
     write('v1/sub/b.py', revision('b', 'a'));
     write('afile', 'x');
     const config = parseProjectConfig({
-      ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = .\nrecursive_version_locations = true\nversion_locations = v1/sub v1 v2 afile\n' },
+      ini: { path: path.join(tree.dir, 'alembic.ini'), text: '[alembic]\nscript_location = .\nrecursive_version_locations = true\nversion_locations = v1/sub v1 v2 afile\n' },
     });
     const sync = scanProjectSync(config);
     assert.deepEqual(sync.files.map((f) => rel(f.path)), ['v1/sub/b.py', 'v1/a.py']);
@@ -87,7 +73,7 @@ describe('scan (synchronous)', () => {
   });
 
   it('does not warn about the default versions folder of a missing script folder (discovery reports it)', async () => {
-    const config = parseProjectConfig({ ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = migrations\n' } });
+    const config = parseProjectConfig({ ini: { path: path.join(tree.dir, 'alembic.ini'), text: '[alembic]\nscript_location = migrations\n' } });
     const sync = scanProjectSync(config);
     assert.deepEqual(show(sync.problems), show(config.problems));
     assert.deepEqual(sync, await scanProject(config));
@@ -108,10 +94,10 @@ describe('scan (synchronous)', () => {
   });
 
   it('readMigrationFileSync reports a folder named x.py and a vanished file as the async reader does', async () => {
-    const dir = path.join(tmp, 'x.py');
+    const dir = path.join(tree.dir, 'x.py');
     fs.mkdirSync(dir);
     assert.equal(readMigrationFileSync(dir).problems[0].message, `Cannot read ${dir}: is a directory`);
-    const gone = path.join(tmp, 'gone.py');
+    const gone = path.join(tree.dir, 'gone.py');
     assert.equal(readMigrationFileSync(gone).problems[0].message, `Cannot read ${gone}: no such file or directory`);
     assert.deepEqual(readMigrationFileSync(gone), await readMigrationFile(gone));
   });

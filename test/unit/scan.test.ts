@@ -1,32 +1,18 @@
 // Folder scan on real temp folders: Alembic's file rules, recursion, duplicates, unreadable files.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { explicitProjectConfig, parseProjectConfig, type ConfigProblem, type ProjectConfig } from '../../src/core/config';
+import { parseProjectConfig } from '../../src/core/config';
 import { listRevisionFiles, readMigrationFile, scanProject } from '../../src/io/scan';
+import { revisionSource, TempTree } from '../support/temp-tree';
 
-let tmp: string;
-function write(rel: string, text: string | Buffer): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
-function revision(id: string, down: string | null): string {
-  return `"""rev ${id}\n\nRevision ID: ${id}\nRevises: ${down ?? ''}\nCreate Date: 2024-01-01 00:00:00\n"""\nrevision = '${id}'\ndown_revision = ${down === null ? 'None' : `'${down}'`}\nbranch_labels = None\ndepends_on = None\n`;
-}
-const rel = (p: string): string => path.relative(tmp, p);
-const show = (ps: ConfigProblem[]): string[] => ps.map((p) => `${rel(p.path) || '.'}:${p.line} ${p.severity}: ${p.message.split(tmp).join('<tmp>')}`);
-function project(versions: string[], recursive = false): ProjectConfig {
-  return explicitProjectConfig(tmp, versions, recursive);
-}
+const tree = new TempTree('alembic-scan-');
+const { write, rel, show, project } = tree;
+const revision = revisionSource;
 
 describe('scan', () => {
-  beforeEach(() => {
-    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-scan-')));
-  });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  beforeEach(tree.open);
+  afterEach(tree.close);
 
   it("lists *.py the way Alembic does: sorted, no __init__*, no .#lock files, no other extensions", async () => {
     write('v/b_second.py', revision('b', 'a'));
@@ -71,7 +57,7 @@ describe('scan', () => {
     write('v1/a.py', revision('a', null));
     write('v1/sub/b.py', revision('b', 'a'));
     const config = parseProjectConfig({
-      ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = .\npath_separator = os\nrecursive_version_locations = true\nversion_locations = v1/sub:v1\n' },
+      ini: { path: path.join(tree.dir, 'alembic.ini'), text: '[alembic]\nscript_location = .\npath_separator = os\nrecursive_version_locations = true\nversion_locations = v1/sub:v1\n' },
     });
     const scan = await scanProject(config);
     assert.deepEqual(scan.files.map((f) => rel(f.path)), ['v1/sub/b.py', 'v1/a.py']);
@@ -81,9 +67,9 @@ describe('scan', () => {
   });
 
   it('warns about a missing versions folder at the version_locations line, and carries the config problems', async () => {
-    fs.mkdirSync(path.join(tmp, 'v1'));
+    fs.mkdirSync(path.join(tree.dir, 'v1'));
     const config = parseProjectConfig({
-      ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = .\nversion_locations = v1 v2\n' },
+      ini: { path: path.join(tree.dir, 'alembic.ini'), text: '[alembic]\nscript_location = .\nversion_locations = v1 v2\n' },
     });
     const scan = await scanProject(config);
     assert.deepEqual(show(scan.problems), [
@@ -93,8 +79,8 @@ describe('scan', () => {
   });
 
   it('warns about a missing default versions folder at the script_location line', async () => {
-    fs.mkdirSync(path.join(tmp, 'migrations'));
-    const config = parseProjectConfig({ ini: { path: path.join(tmp, 'alembic.ini'), text: '[alembic]\nscript_location = migrations\n' } });
+    fs.mkdirSync(path.join(tree.dir, 'migrations'));
+    const config = parseProjectConfig({ ini: { path: path.join(tree.dir, 'alembic.ini'), text: '[alembic]\nscript_location = migrations\n' } });
     assert.deepEqual(show((await scanProject(config)).problems), ['alembic.ini:1 warning: Versions folder does not exist: <tmp>/migrations/versions']);
   });
 
@@ -105,7 +91,7 @@ describe('scan', () => {
 
   it('turns an unreadable file (dangling symlink) into a parse-error, never a throw', async () => {
     write('v/a.py', revision('a', null));
-    fs.symlinkSync(path.join(tmp, 'gone.py'), path.join(tmp, 'v/b.py'));
+    fs.symlinkSync(path.join(tree.dir, 'gone.py'), path.join(tree.dir, 'v/b.py'));
     const scan = await scanProject(project(['v']));
     assert.equal(scan.files.length, 2);
     const broken = scan.files[1];
@@ -115,23 +101,23 @@ describe('scan', () => {
       {
         code: 'parse-error',
         severity: 'error',
-        message: `Cannot read ${path.join(tmp, 'v/b.py')}: no such file or directory`,
+        message: `Cannot read ${path.join(tree.dir, 'v/b.py')}: no such file or directory`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       },
     ]);
   });
 
   it('readMigrationFile reports a folder named x.py and a vanished file', async () => {
-    const dir = path.join(tmp, 'x.py');
+    const dir = path.join(tree.dir, 'x.py');
     fs.mkdirSync(dir);
     assert.equal((await readMigrationFile(dir)).problems[0].message, `Cannot read ${dir}: is a directory`);
-    const gone = path.join(tmp, 'gone.py');
+    const gone = path.join(tree.dir, 'gone.py');
     assert.equal((await readMigrationFile(gone)).problems[0].message, `Cannot read ${gone}: no such file or directory`);
   });
 
   it('a folder named x.py is not listed when not recursive (Alembic lists files only)', async () => {
     write('v/a.py', revision('a', null));
-    fs.mkdirSync(path.join(tmp, 'v/x.py'));
+    fs.mkdirSync(path.join(tree.dir, 'v/x.py'));
     assert.deepEqual((await listRevisionFiles(project(['v']))).map(rel), ['v/a.py']);
   });
 
