@@ -15,7 +15,8 @@
 // Decoding: UTF-8, BOM stripped. A PEP 263 `coding:` line naming another encoding is honoured.
 // Bytes that are not valid UTF-8 (and no coding line) are decoded with U+FFFD so the file's
 // revision still shows, and the file gets an error `parse-error` problem: Python refuses to load it.
-import { promises as fsp, readdirSync, readFile, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, openSync, promises as fsp, readdirSync, readFile, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { isPackageResource } from '../core/config';
@@ -91,19 +92,47 @@ export async function readMigrationFile(absPath: string): Promise<MigrationFile>
 }
 
 /**
- * `readMigrationFile` with a synchronous read. Never throws. Reads straight into a string (no
- * Buffer per file); only a file that needs its bytes (a non-UTF-8 coding line, or a U+FFFD that
- * may be an invalid byte) is read again as bytes and decoded as `readMigrationFile` does.
+ * `readMigrationFile` with a synchronous read. Never throws. The bytes go into one buffer reused
+ * for every file (open, read, close: no stat, no Buffer per file, no option parsing), which on
+ * 10,000 small files is measured faster than the `readFileSync` loop of the benchmark's floor.
  */
 export function readMigrationFileSync(absPath: string): MigrationFile {
-  let decoded: Decoded | null;
+  let decoded: Decoded;
   try {
-    decoded = decodeUtf8Text(readFileSync(absPath, 'utf8'));
-    if (decoded === null) decoded = decodePythonSource(readFileSync(absPath));
+    decoded = decodePythonSource(readBytesSync(absPath));
   } catch (e) {
     return unreadableFile(absPath, `Cannot read ${absPath}: ${describeFsError(e)}`);
   }
   return migrationFromDecoded(absPath, decoded);
+}
+
+/** The buffer `readBytesSync` reads into; grown (doubled) for a larger file. */
+let syncBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A file's bytes as a view of `syncBuffer`, valid until the next call (callers decode it at
+ * once). A read that returns less than asked for ends the file (regular files only give a
+ * short read at their end), which saves the second, empty read per file.
+ */
+function readBytesSync(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    let n = 0;
+    for (;;) {
+      if (n === syncBuffer.length) {
+        const bigger = Buffer.allocUnsafe(syncBuffer.length * 2);
+        syncBuffer.copy(bigger, 0, 0, n);
+        syncBuffer = bigger;
+      }
+      const want = syncBuffer.length - n;
+      const got = readSync(fd, syncBuffer, n, want, null);
+      n += got;
+      if (got < want) break;
+    }
+    return syncBuffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Decodes and parses a file's bytes. Never throws. */
@@ -239,14 +268,19 @@ function* listing(config: ProjectConfig, problems: ConfigProblem[]): FsTask<stri
     const files: Listed[] = [];
     yield* walk(location, real, config.recursiveVersionLocations, files, problemAt);
     let dupes = 0;
-    for (const f of files) {
-      const key = f.real;
-      if (seen.has(key)) {
-        dupes++;
-        continue;
+    if (config.versionLocations.length === 1 && !config.recursiveVersionLocations) {
+      // One flat folder: its names are distinct, nothing can be reached twice.
+      for (const f of files) out.push(f.path);
+    } else {
+      for (const f of files) {
+        const key = f.real;
+        if (seen.has(key)) {
+          dupes++;
+          continue;
+        }
+        seen.add(key);
+        out.push(f.path);
       }
-      seen.add(key);
-      out.push(f.path);
     }
     if (dupes > 0) {
       problemAt(
@@ -326,9 +360,10 @@ interface Decoded {
 const CODING_RE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
 /** Decodes Python source bytes as the interpreter would (UTF-8 unless a coding line says otherwise). */
-export function decodePythonSource(buf: Buffer): Decoded {
-  let bytes = buf;
+export function decodePythonSource(buf: Uint8Array): Decoded {
+  let bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const valid = isUtf8(bytes);
   const text = bytes.toString('utf8');
   const declared = codingOf(text);
   if (declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared)) {
@@ -341,7 +376,7 @@ export function decodePythonSource(buf: Buffer): Decoded {
       // An encoding Node does not know: fall through to UTF-8.
     }
   }
-  if (!text.includes('\uFFFD')) return { text, problem: null };
+  if (valid) return { text, problem: null };
   const bad = firstInvalidUtf8(bytes);
   if (bad < 0) return { text, problem: null };
   let line = 0;
@@ -357,21 +392,18 @@ export function decodePythonSource(buf: Buffer): Decoded {
   };
 }
 
-/**
- * What `decodePythonSource` gives for a file already decoded as UTF-8 by Node, or null when the
- * answer needs the bytes (a coding line naming another encoding, or a U+FFFD that may stand for
- * an invalid byte). Node's decoding keeps a BOM as a leading U+FEFF: it is dropped here.
- */
-function decodeUtf8Text(utf8: string): Decoded | null {
-  const text = utf8.charCodeAt(0) === 0xfeff ? utf8.slice(1) : utf8;
-  const declared = codingOf(text);
-  if (declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared)) return null;
-  if (text.includes('\uFFFD')) return null;
-  return { text, problem: null };
-}
-
+/** The encoding a PEP 263 coding line in the first two lines declares, or null. */
 function codingOf(text: string): string | null {
-  const lines = text.slice(0, 400).split('\n', 2);
+  // Most files have none: look for the word in the first two lines before splitting anything.
+  let end = text.indexOf('\n');
+  if (end >= 0) {
+    const second = text.indexOf('\n', end + 1);
+    end = second >= 0 ? second : text.length;
+  } else {
+    end = text.length;
+  }
+  if (text.lastIndexOf('coding', end) < 0) return null;
+  const lines = text.slice(0, Math.min(end, 400)).split('\n', 2);
   for (const l of lines) {
     const m = CODING_RE.exec(l);
     if (m) return m[1];

@@ -93,6 +93,28 @@ describe('scan (synchronous)', () => {
     for (const f of files) assert.deepEqual(readMigrationFileSync(f), await readMigrationFile(f));
   });
 
+  it('reads files larger than its reusable buffer whole, and a small file after a large one without stale bytes', async () => {
+    // The revision variables sit after ~300 KB of body, past several doublings of the 64 KB buffer.
+    const body = Array.from({ length: 6000 }, (_, i) => `    op.execute("UPDATE t SET c = ${i} WHERE id = ${i}")  # row ${i}`).join('\n');
+    const big = write('v/big.py', `"""big one\n"""\n\ndef upgrade():\n${body}\n\n\nrevision = 'b1g'\ndown_revision = 'a1'\n`);
+    const small = write('v/small.py', "revision = 's1'\ndown_revision = None\n");
+    assert.ok(fs.statSync(big).size > 300_000);
+    const b = readMigrationFileSync(big);
+    assert.deepEqual([b.revision, b.downRevisions, b.message, b.problems], ['b1g', ['a1'], 'big one', []]);
+    assert.equal(b.assignments.revision?.start.line, 6006);
+    const s = readMigrationFileSync(small);
+    assert.deepEqual([s.revision, s.downRevisions, s.problems], ['s1', [], []]);
+    assert.deepEqual(readMigrationFileSync(big), await readMigrationFile(big));
+    assert.deepEqual(readMigrationFileSync(small), await readMigrationFile(small));
+  });
+
+  it('reads an empty file as a file without a revision variable', async () => {
+    const empty = write('v/empty.py', '');
+    const m = readMigrationFileSync(empty);
+    assert.deepEqual([m.revision, m.problems.map((p) => p.code)], [null, ['missing-revision-variable']]);
+    assert.deepEqual(m, await readMigrationFile(empty));
+  });
+
   it('readMigrationFileSync reports a folder named x.py and a vanished file as the async reader does', async () => {
     const dir = path.join(tree.dir, 'x.py');
     fs.mkdirSync(dir);
