@@ -44,6 +44,7 @@ export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
 
 const INI_NAME = 'alembic.ini';
 const TOML_NAME = 'pyproject.toml';
+const ENV_NAME = 'env.py';
 const DEFAULT_MAX_DEPTH = 8;
 const READDIR_CONCURRENCY = 32;
 
@@ -123,15 +124,22 @@ async function findConfigFolders(root: string, maxDepth: number): Promise<Config
       }
       let hasIni = false;
       let hasToml = false;
+      let hasEnv = false;
+      const subfolders: string[] = [];
       for (const e of entries) {
         if (e.isDirectory()) {
-          if (!e.name.startsWith('.') && !SKIPPED_FOLDERS.has(e.name)) nextLevel.push(nodePath.join(dir, e.name));
+          if (!e.name.startsWith('.') && !SKIPPED_FOLDERS.has(e.name)) subfolders.push(e.name);
         } else if (e.name === INI_NAME && (e.isFile() || e.isSymbolicLink())) {
           hasIni = true;
         } else if (e.name === TOML_NAME && (e.isFile() || e.isSymbolicLink())) {
           hasToml = true;
+        } else if (e.name === ENV_NAME) {
+          hasEnv = true;
         }
       }
+      // The `versions` folder of a script folder (one holding env.py) holds revision files, not
+      // projects: on a large project it is by far the biggest folder, and the scan lists it anyway.
+      for (const name of subfolders) if (!(hasEnv && name === 'versions')) nextLevel.push(nodePath.join(dir, name));
       if (hasIni || hasToml) found.push({ dir, hasIni, hasToml });
     });
     level = nextLevel;

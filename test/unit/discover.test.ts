@@ -47,6 +47,15 @@ describe('discoverProjects', () => {
     assert.deepEqual(found.map(problems), [[], []]);
   });
 
+  it('does not search the versions folder of a script folder (one holding env.py), but searches other versions folders', async () => {
+    write('app/alembic.ini', '[alembic]\nscript_location = migrations\n');
+    write('app/migrations/env.py', '# env\n');
+    write('app/migrations/versions/alembic.ini', '[alembic]\nscript_location = nested\n');
+    write('tools/versions/alembic.ini', '[alembic]\nscript_location = m\n');
+    const found = await discoverProjects(tmp);
+    assert.deepEqual(found.map((c) => rel(c.configPath)), ['app/alembic.ini', 'tools/versions/alembic.ini']);
+  });
+
   it('makes one project of alembic.ini and pyproject.toml in the same folder', async () => {
     write('alembic.ini', '[alembic]\nsqlalchemy.url = postgresql://app:pw@db/app\n\n[loggers]\nkeys = root\n');
     write('pyproject.toml', '[tool.alembic]\nscript_location = "%(here)s/alembic"\nversion_locations = ["%(here)s/alembic/versions", "%(here)s/extra"]\n');
