@@ -54,6 +54,34 @@ for (const n of names) bytes += fs.readFileSync(p.join(d, n)).length;
 process.stdout.write(names.length + ' ' + bytes);
 `;
 
+/**
+ * A lower bound, not a competitor: floor A plus one regular expression per file that picks the
+ * four revision variables (plain literals only) and the docstring's first line. No syntax check,
+ * no graph, no diagnostics, no output. Any reader that looks at the variables pays at least this;
+ * it shows how much room a ratio target leaves for real work.
+ */
+const LOWER_BOUND_SCRIPT = `
+const fs = require('fs'), p = require('path');
+const d = process.argv[1];
+const names = fs.readdirSync(d).filter((n) => n.endsWith('.py'));
+const re = /^(revision|down_revision|branch_labels|depends_on)(?:[ \\t]*:[^=\\n]*)?[ \\t]*=[ \\t]*(?:'([^'\\n]*)'|"([^"\\n]*)"|None)/gm;
+let found = 0;
+const seen = [];
+for (const n of names) {
+  const text = fs.readFileSync(p.join(d, n), 'utf8');
+  const rec = { revision: null, down: null, message: text.slice(3, text.indexOf('\\n')) };
+  re.lastIndex = 0;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    if (m[1] === 'revision') rec.revision = m[2] ?? m[3];
+    else if (m[1] === 'down_revision') rec.down = m[2] ?? m[3] ?? null;
+  }
+  if (rec.revision !== null) found++;
+  seen.push(rec);
+}
+process.stdout.write(String(found));
+`;
+
 interface Options {
   write: boolean;
   runs: number;
@@ -140,6 +168,7 @@ interface SizeResult {
   graphProcess: Timing;
   floor: Timing;
   syncFloor: Timing;
+  lowerBound: Timing;
   nodeStartup: Timing;
   alembicPath: Timing;
   alembicPathRuns: number;
@@ -223,6 +252,7 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   const floorCmd = (): Promise<ProcResult> => checkedProcess('floor', process.execPath, ['-e', FLOOR_SCRIPT, versions], ROOT);
   const syncFloorCmd = (): Promise<ProcResult> => checkedProcess('sync floor', process.execPath, ['-e', SYNC_FLOOR_SCRIPT, versions], ROOT);
   const startCmd = (): Promise<ProcResult> => checkedProcess('node -e ""', process.execPath, ['-e', ''], ROOT);
+  const lowerCmd = (): Promise<ProcResult> => checkedProcess('lower bound', process.execPath, ['-e', LOWER_BOUND_SCRIPT, versions], ROOT);
 
   // warm-up: file cache, JIT of the in-process path
   await inProcessOnce(root);
@@ -230,6 +260,7 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   await floorCmd();
   await syncFloorCmd();
   await startCmd();
+  await lowerCmd();
 
   // Interleaved rounds, so that a change in machine load hits every contender alike.
   const inProc: InProcess[] = [];
@@ -237,6 +268,7 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   const floorRuns: ProcResult[] = [];
   const syncFloorRuns: ProcResult[] = [];
   const startRuns: ProcResult[] = [];
+  const lowerRuns: ProcResult[] = [];
   let lastJson = '';
   for (let i = 0; i < o.runs; i++) {
     const g = await graphCmd();
@@ -245,6 +277,7 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
     floorRuns.push(await floorCmd());
     syncFloorRuns.push(await syncFloorCmd());
     startRuns.push(await startCmd());
+    lowerRuns.push(await lowerCmd());
     inProc.push(await inProcessOnce(root));
   }
   const { graph, files } = inProc[inProc.length - 1];
@@ -258,11 +291,14 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
     floor: timing(floorRuns),
     syncFloor: timing(syncFloorRuns),
     nodeStartup: timing(startRuns),
+    lowerBound: timing(lowerRuns),
   };
+  const lowerFound = Number(lowerRuns[lowerRuns.length - 1].stdout);
   log(`  in-process scan+graph+diagnostics  ${fmt(res.inProcess)}  (scan ${fmt(res.scan)}, sync scan ${fmt(res.scanSync)}, of which parsing ${fmt(parse)}; graph ${fmt(res.build)})`);
   log(`  graph --json process               ${fmtT(res.graphProcess)}`);
   log(`  floor, fs.promises (bare node)     ${fmtT(res.floor)}`);
   log(`  floor, readFileSync (bare node)    ${fmtT(res.syncFloor)}`);
+  log(`  lower bound (floor + one regex)    ${fmtT(res.lowerBound)}`);
 
   const pyRuns = n > 5000 ? Math.min(o.runs, 2) : Math.min(o.runs, 3);
   let pyOut = '';
@@ -299,6 +335,7 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   if (!sameSet(cliHeads, project.heads)) notes.push(`graph --json heads ${cliHeads.join(',')} ≠ generated ${project.heads.join(',')}`);
   if (!sameSet(pyHeads, project.heads)) notes.push(`alembic heads ${pyHeads.join(',')} ≠ generated ${project.heads.join(',')}`);
   if (graph.revisions.size !== n) notes.push(`in-process read ${graph.revisions.size} revisions, expected ${n}`);
+  if (lowerFound !== n) notes.push(`the lower-bound script found ${lowerFound} revisions, expected ${n}`);
   const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) notes.push(`${errors} error diagnostics on a clean project`);
   const agree = notes.length === 0 ? `yes (${project.heads.length} heads)` : notes.join('; ');
@@ -339,6 +376,7 @@ function table(results: SizeResult[], o: Options): string {
     ['floor A: bare Node process reading the same files with readFileSync in one loop (strict)', ...T((r) => r.syncFloor)],
     ['floor B: the same reads with fs.promises, 64 at a time', ...T((r) => r.floor)],
     ['(bare `node -e ""` start-up)', ...T((r) => r.nodeStartup)],
+    ['lower bound: floor A + one regex per file for the four variables (no syntax check, graph or output)', ...T((r) => r.lowerBound)],
     ['this project, in-process: scan + graph + diagnostics', ...results.map((r) => fmt(r.inProcess))],
     ['  of which scan (list, read, parse; async, as the language server)', ...results.map((r) => fmt(r.scan))],
     ['  of which graph build + diagnostics', ...results.map((r) => fmt(r.build))],
@@ -350,6 +388,7 @@ function table(results: SizeResult[], o: Options): string {
     ['graph process ÷ floor A, readFileSync (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.syncFloor.wall))],
     ['graph process ÷ floor B, fs.promises (for reference)', ...results.map((r) => ratio(r.graphProcess.wall / r.floor.wall))],
     ["Alembic's path ÷ floor A (the best any reader could reach)", ...results.map((r) => ratio(r.alembicPath.wall / r.syncFloor.wall))],
+    ["Alembic's path ÷ lower bound (the most a reader that looks at the variables could reach)", ...results.map((r) => ratio(r.alembicPath.wall / r.lowerBound.wall))],
     ["Alembic's path ÷ graph process (target ≥ 30×)", ...results.map((r) => ratio(r.alembicPath.wall / r.graphProcess.wall))],
     ['results agree (heads vs generator and Alembic)', ...results.map((r) => r.agree)],
   ];
