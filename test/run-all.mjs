@@ -72,6 +72,7 @@ for (const [suite, code] of Object.entries(exitCodes)) {
     failed++;
   }
 }
+fs.rmSync(path.dirname(countsFile), { recursive: true, force: true });
 if (buildFailed) console.log(`build/type-check: ${buildFailed} step(s) failed`);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

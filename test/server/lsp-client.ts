@@ -3,7 +3,7 @@
 // (workspace/configuration, client/registerCapability) and records what it publishes.
 // Tests poll the recorded state with a timeout (`waitFor`) instead of sleeping.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,9 +31,16 @@ export function uriOf(p: string): string {
   return pathToFileURL(p).href;
 }
 
+/** Temp folders made by copyFixtures, removed when the test process exits. */
+const tempRoots: string[] = [];
+process.once('exit', () => {
+  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
+});
+
 /** Copies fixture folders into a fresh temp dir; returns the copies' absolute paths by name. */
 export async function copyFixtures(...names: string[]): Promise<{ root: string; dirs: Record<string, string> }> {
   const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-lsp-')));
+  tempRoots.push(root);
   const dirs: Record<string, string> = {};
   for (const name of names) {
     const dest = path.join(root, name);
