@@ -28,10 +28,10 @@ const ALEMBIC = '/usr/bin/alembic';
 const ALEMBIC_PATH_SCRIPT = path.join(ROOT, 'bench', 'alembic_path.py');
 
 // Two floors: bare Node processes that only list the folder and read every .py file, no parsing.
-// The 2× target is measured against the stricter one, the readFileSync loop (the fastest bare
-// read we know); the ratio to the fs.promises floor is shown too.
+// The 2× target is measured against the stricter one, the readFileSync loop; the ratio to the
+// fs.promises floor is shown too. A third process, the lower bound, adds one regex per file.
 
-/** The async floor: the reads with fs.promises, 64 at a time (as the language server's scanProject). */
+/** The async floor: the reads with fs.promises, 64 at a time (the usual way to read many files in Node). */
 const FLOOR_SCRIPT = `
 const fs = require('fs'), p = require('path');
 const d = process.argv[1];
@@ -44,7 +44,7 @@ const d = process.argv[1];
 })();
 `;
 
-/** The strict floor: the same reads, synchronously, in one loop (as the CLI's scanProjectSync). */
+/** The strict floor: the same reads, synchronously, in one loop. */
 const SYNC_FLOOR_SCRIPT = `
 const fs = require('fs'), p = require('path');
 const d = process.argv[1];
@@ -378,9 +378,9 @@ function table(results: SizeResult[], o: Options): string {
     ['(bare `node -e ""` start-up)', ...T((r) => r.nodeStartup)],
     ['lower bound: floor A + one regex per file for the four variables (no syntax check, graph or output)', ...T((r) => r.lowerBound)],
     ['this project, in-process: scan + graph + diagnostics', ...results.map((r) => fmt(r.inProcess))],
-    ['  of which scan (list, read, parse; async, as the language server)', ...results.map((r) => fmt(r.scan))],
+    ['  of which scan (list, read, parse; in slices between event-loop turns, as the language server)', ...results.map((r) => fmt(r.scan))],
     ['  of which graph build + diagnostics', ...results.map((r) => fmt(r.build))],
-    ['  (not in the total: the same scan with synchronous reads, scanProjectSync, as the CLI)', ...results.map((r) => fmt(r.scanSync))],
+    ['  (not in the total: the same scan in one synchronous loop, scanProjectSync, as the CLI)', ...results.map((r) => fmt(r.scanSync))],
     ['  reader alone (parse texts already in memory)', ...results.map((r) => fmt(r.parseOnly))],
     ["Alembic's path: ast + RevisionMap + history walk (python3)", ...T((r) => r.alembicPath)],
     ['`alembic heads` (real CLI)', ...T((r) => r.alembicHeads)],
@@ -477,10 +477,15 @@ async function main(): Promise<void> {
       'and `iterate_revisions("heads", "base")` as `alembic history` walks it. Warm file cache.',
       '',
       'The floor is a bare Node process that lists the folder and reads every file, nothing else.',
-      'Two are measured: A, one `readFileSync` loop (the fastest bare read, so the strictest floor;',
-      'the CLI reads this way, with `scanProjectSync`), and B, `fs.promises.readFile` 64 at a time',
-      '(how the language server reads, with `scanProject`). **The ≤ 2× target is measured against',
-      'floor A**; the ratio to floor B is shown for reference.',
+      'Two are measured: A, one `readFileSync` loop (the strictest floor), and B, `fs.promises.readFile`',
+      '64 at a time (the usual way to read many files in Node). **The ≤ 2× target is measured against',
+      'floor A**; the ratio to floor B is shown for reference. The CLI reads each file with',
+      'open/read/close into one reused buffer; the language server the same way, in slices of ≤ 8 ms.',
+      '',
+      'The lower bound is floor A plus one regular expression per file that picks the four revision',
+      'variables: no syntax check, no graph, no diagnostics, no output. No reader that looks at the',
+      "variables can be faster, so `Alembic's path ÷ lower bound` is the most any such reader could",
+      'reach on this machine.',
       '',
       tbl,
       '',
