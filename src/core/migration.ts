@@ -178,17 +178,27 @@ function sameRange(a: Range, b: Range): boolean {
     a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
+/** Python's `str.strip()` whitespace (`str.isspace`), which differs from JavaScript's `trim()`. */
+const PY_STRIP = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
 function readDocstring(text: string, doc: ModuleDocstring, lines: LineIndex, file: MigrationFile): void {
   const value = doc.value;
-  // Message: first non-empty line; Create Date: the value after the label.
+  // Message: Alembic's `Script.doc`, the first paragraph of the stripped docstring
+  // (`re.split("\n\n", __doc__.strip())[0]`); a message wrapped over lines keeps its line breaks.
+  const stripped = value.replace(PY_STRIP, '');
+  if (stripped !== '') {
+    const para = stripped.indexOf('\n\n');
+    file.message = detach(para < 0 ? stripped : stripped.slice(0, para));
+  }
+  // Create Date: the value after the label, on the first line that starts with it.
   let start = 0;
   while (start <= value.length) {
     let nl = value.indexOf('\n', start);
     if (nl < 0) nl = value.length;
     const line = value.slice(start, nl).trim();
-    if (line !== '') {
-      if (file.message === null) file.message = detach(line);
-      if (file.createDate === null && line.startsWith('Create Date:')) file.createDate = detach(line.slice(12).trim());
+    if (line.startsWith('Create Date:')) {
+      file.createDate = detach(line.slice(12).trim());
+      break;
     }
     start = nl + 1;
   }

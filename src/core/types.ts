@@ -82,7 +82,8 @@ export interface MigrationFile {
   downRevisions: string[];
   branchLabels: string[];
   dependsOn: string[];
-  /** First non-empty line of the module docstring. */
+  /** Alembic's `Script.doc`: the first paragraph of the stripped module docstring (a message
+   * wrapped over several lines keeps its line breaks); null without a docstring. */
   message: string | null;
   /** The docstring's `Create Date:` value, verbatim. */
   createDate: string | null;

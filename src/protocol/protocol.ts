@@ -25,6 +25,7 @@ export interface RevisionInfo {
   /** Labels that cover this revision by Alembic's rule (own + inherited). */
   effectiveBranchLabels: string[];
   children: string[];
+  /** The revision's message on one line (a wrapped message's line breaks become spaces). */
   message: string | null;
   createDate: string | null;
 }

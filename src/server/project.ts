@@ -132,7 +132,7 @@ export class Project {
         branchLabels: [...rev.branchLabels],
         effectiveBranchLabels: [...g.effectiveBranchLabels(rev.id)],
         children: [...rev.children],
-        message: rev.file.message,
+        message: rev.file.message === null ? null : rev.file.message.replace(/\s*\n\s*/g, ' ').trim(),
         createDate: rev.file.createDate,
       });
     }

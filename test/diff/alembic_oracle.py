@@ -98,6 +98,7 @@ def main():
             "deps": list(rev._resolved_dependencies),
             "labels": sorted(rev.branch_labels),
             "path": getattr(rev, "path", None),
+            "doc": rev.doc,
         }
     result["revisions"] = revs
 

@@ -28,7 +28,7 @@ interface OracleResult {
   heads?: string[];
   bases?: string[];
   realHeads?: string[];
-  revisions?: Record<string, { down: string[]; deps: string[]; labels: string[]; path: string }>;
+  revisions?: Record<string, { down: string[]; deps: string[]; labels: string[]; path: string; doc: string }>;
   targets?: Record<string, Outcome<string[]>>;
   upgrades?: Array<Outcome<string[]>>;
   downgrades?: Array<Outcome<string[]>>;
@@ -159,6 +159,7 @@ describe('differential: this core vs real Alembic 1.8 RevisionMap', function () 
         assert.deepEqual(mine.dependsOn, r.deps, `depends_on of ${id}`);
         assert.deepEqual(graph.effectiveBranchLabels(id), r.labels, `branch labels of ${id}`);
         assert.equal(path.basename(mine.file.path), path.basename(r.path), `file that wins for ${id}`);
+        assert.equal(mine.file.message ?? '', r.doc, `message (Script.doc) of ${id}`);
       }
       for (const [t, theirs] of Object.entries(alembic.targets ?? {})) {
         const mine = ours(() => resolveTarget(graph, t));

@@ -19,6 +19,18 @@ const COMMON_TARGETS = ['head', 'heads', 'base', '-1', 'nosuch', 'ab'];
 
 export const SCENARIOS: Scenario[] = [
   {
+    name: 'docstring messages',
+    expect: "each message is alembic's Script.doc: the first paragraph of the stripped docstring, wrapped lines kept",
+    specs: [
+      { id: 'd0c000000001', down: null, message: 'add users table\nand their indexes' },
+      { id: 'd0c000000002', down: 'd0c000000001', message: '   padded message\t ' },
+      { id: 'd0c000000003', down: 'd0c000000002', message: '\n\nafter blank lines' },
+      { id: 'd0c000000004', down: 'd0c000000003', message: 'a line\n   \nwith a blank-looking line between' },
+      { id: 'd0c000000005', down: 'd0c000000004', message: 'caf\u00e9 \u2014 unicode' },
+    ],
+    targets: ['head'],
+  },
+  {
     name: 'linear',
     expect: 'one head, one base, every target form resolves as alembic resolves it',
     specs: [

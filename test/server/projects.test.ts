@@ -20,6 +20,16 @@ describe('server projects and settings (LSP over stdio)', function () {
 
   const projects = (c: LspTestClient): Promise<ProjectSnapshot[]> => c.request<ProjectSnapshot[]>('alembic/projects', null);
 
+  it('puts a message wrapped over several lines on one line in the snapshot', async () => {
+    const { dirs } = await copyFixtures('two-heads');
+    const root = dirs['two-heads'];
+    const file = path.join(root, ...V, '3c4d5e6f7081_add_orders.py');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('add orders', 'add orders  \n   and their lines '));
+    const c = (client = await LspTestClient.start({ folders: [{ name: 'two-heads', path: root }] }));
+    const snaps = await projects(c);
+    assert.equal(snaps[0].revisions.find((r) => r.id === '3c4d5e6f7081')?.message, 'add orders and their lines');
+  });
+
   it('answers alembic/projects with each project graph, newest first, URL password removed', async () => {
     const { dirs } = await copyFixtures('two-heads');
     const root = dirs['two-heads'];

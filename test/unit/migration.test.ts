@@ -317,7 +317,7 @@ describe('readMigration: missing variables and invalid ids', () => {
 });
 
 describe('readMigration: the docstring', () => {
-  it('takes the first non-empty line as the message and ids after Revises: as revises refs', () => {
+  it('takes the stripped first paragraph as the message and ids after Revises: as revises refs', () => {
     const f = read(`
 
 """
@@ -330,9 +330,19 @@ Create Date:   2024-01-02 03:04:05
 revision = 'm1'
 down_revision = ('a1', 'b2', 'c3')
 `);
-    assert.equal(f.message, 'merge heads');
+    assert.equal(f.message, 'merge heads  ', "Alembic strips the docstring, not the paragraph: the trailing spaces stay");
     assert.equal(f.createDate, '2024-01-02 03:04:05');
     assert.deepEqual(refs(f, 'revises'), ['revises a1 7:9-7:11', 'revises b2 7:13-7:15', 'revises c3 7:17-7:19']);
+  });
+
+  it("keeps a wrapped message's line breaks, as Alembic's Script.doc does, in CRLF files too", () => {
+    const f = read(`"""add users table\r\nand their indexes\r\n\r\nRevision ID: u1\r\nCreate Date: 2024-05-06\r\n"""\r\nrevision = 'u1'\r\ndown_revision = None\r\n`);
+    assert.equal(f.message, 'add users table\nand their indexes');
+    assert.equal(f.createDate, '2024-05-06');
+    const g = read(`"""one\n  \ntwo\n\nthree"""\nrevision = 'g1'\ndown_revision = None\n`);
+    assert.equal(g.message, 'one\n  \ntwo', 'a line of spaces is not a paragraph break');
+    const e = read(`"""  \n\t"""\nrevision = 'e1'\ndown_revision = None\n`);
+    assert.equal(e.message, null, 'a blank docstring has no message');
   });
 
   it('has no message without a docstring, and a string after other statements is not one', () => {
