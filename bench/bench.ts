@@ -1,6 +1,8 @@
 // `npm run bench`: how fast this project reads an Alembic project, side by side with two floors
 // (a bare Node process that only reads the files) and Alembic's own path, on generated projects
-// of 1,000 and 10,000 revisions (bench/.data/, re-used between runs).
+// of 1,000 and 10,000 revisions (bench/.data/, re-used between runs). `npm run bench` first builds
+// dist/ for production (minified, as `npm run package` ships it), so the CLI measured is the one
+// users run.
 //
 //   node out/bench/bench.js [--write] [--runs N] [--sizes 1000,10000] [--profile]
 //
@@ -373,7 +375,7 @@ function table(results: SizeResult[], o: Options): string {
   const rows: string[][] = [
     ['', ...results.map((r) => `${r.n.toLocaleString('en-US')} revisions`)],
     ['this project, whole `graph --json` process', ...T((r) => r.graphProcess)],
-    ['floor A: bare Node process reading the same files with readFileSync in one loop (strict)', ...T((r) => r.syncFloor)],
+    ['floor A: bare Node process reading the same files with readFileSync in one loop', ...T((r) => r.syncFloor)],
     ['floor B: the same reads with fs.promises, 64 at a time', ...T((r) => r.floor)],
     ['(bare `node -e ""` start-up)', ...T((r) => r.nodeStartup)],
     ['lower bound: floor A + one regex per file for the four variables (no syntax check, graph or output)', ...T((r) => r.lowerBound)],
@@ -387,7 +389,7 @@ function table(results: SizeResult[], o: Options): string {
     ['one-file update: re-read one file + rebuild graph', ...results.map((r) => (r.oneFileUpdate === null ? '—' : fmt(r.oneFileUpdate)))],
     ['graph process ÷ floor A, readFileSync (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.syncFloor.wall))],
     ['graph process ÷ floor B, fs.promises (for reference)', ...results.map((r) => ratio(r.graphProcess.wall / r.floor.wall))],
-    ["Alembic's path ÷ floor A (the best any reader could reach)", ...results.map((r) => ratio(r.alembicPath.wall / r.syncFloor.wall))],
+    ["Alembic's path ÷ floor A (a process that only reads the files)", ...results.map((r) => ratio(r.alembicPath.wall / r.syncFloor.wall))],
     ["Alembic's path ÷ lower bound (the most a reader that looks at the variables could reach)", ...results.map((r) => ratio(r.alembicPath.wall / r.lowerBound.wall))],
     ["Alembic's path ÷ graph process (target ≥ 30×)", ...results.map((r) => ratio(r.alembicPath.wall / r.graphProcess.wall))],
     ['results agree (heads vs generator and Alembic)', ...results.map((r) => r.agree)],
@@ -467,7 +469,8 @@ async function main(): Promise<void> {
     const md = [
       '# Benchmark results',
       '',
-      `\`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)}: node ${process.version}, ${os.cpus().length} × ${cpu}, ${os.platform()}.`,
+      `\`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)}: node ${process.version}, ${os.cpus().length} × ${cpu}, ${os.platform()};`,
+      'the CLI as shipped (production build of `dist/cli.js`).',
       '',
       'Generated projects (`bench/generate.ts`): a labelled `main` line with a branch point every ~40',
       'revisions (2–3 branches of 1–5 revisions, merged back), a separately based labelled `audit`',
@@ -477,10 +480,11 @@ async function main(): Promise<void> {
       'and `iterate_revisions("heads", "base")` as `alembic history` walks it. Warm file cache.',
       '',
       'The floor is a bare Node process that lists the folder and reads every file, nothing else.',
-      'Two are measured: A, one `readFileSync` loop (the strictest floor), and B, `fs.promises.readFile`',
-      '64 at a time (the usual way to read many files in Node). **The ≤ 2× target is measured against',
-      'floor A**; the ratio to floor B is shown for reference. The CLI reads each file with',
-      'open/read/close into one reused buffer; the language server the same way, in slices of ≤ 8 ms.',
+      'Two are measured: A, one `readFileSync` loop (the plain synchronous read, the stricter floor),',
+      'and B, `fs.promises.readFile` 64 at a time (the usual way to read many files in Node). **The',
+      '≤ 2× target is measured against floor A**; the ratio to floor B is shown for reference. The',
+      'CLI reads each file with open/read/close into one reused buffer (~15 % faster than floor A\'s',
+      'reads); the language server the same way, in slices of ≤ 8 ms between event-loop turns.',
       '',
       'The lower bound is floor A plus one regular expression per file that picks the four revision',
       'variables: no syntax check, no graph, no diagnostics, no output. No reader that looks at the',
