@@ -230,8 +230,9 @@ function downLine(graph: SnapshotGraph, id: string): Set<string> {
  * Relative and branch targets for Upgrade…, following alembic 1.8's `_parse_upgrade_target` and
  * `_walk`: `+1` walks from the single current row (from the single base when the table is empty)
  * to its only child; with several rows, or a row that is a branch point, `+1` is ambiguous and
- * each row with exactly one child gets `<rev>+1` instead. `<label>@head` is offered when exactly
- * one head descends from the label's revision. A target is left out when it is ambiguous, would
+ * each row with exactly one child gets `<rev>+1` instead. `<label>@+1` steps along one labelled
+ * branch (see `labelStep`). `<label>@head` is offered when exactly one head descends from the
+ * label's revision. A target is left out when it is ambiguous, would
  * apply nothing, or the database state is unknown (`rows` null: relative targets then have no
  * exact plan) — only `<label>@head` is kept then, with the plan from an empty table.
  */
@@ -255,12 +256,52 @@ export function upgradeRelativeTargets(graph: SnapshotGraph, bases: string[], he
   for (const label of branchLabels(graph)) {
     const at = declaring(graph, label) as string;
     const on = heads.filter((h) => downLine(graph, h).has(at));
-    if (on.length !== 1) continue;
-    const plan = graph.upgradePlan(rows ?? [], on);
-    if (rows !== null && plan.length === 0) continue;
-    out.push({ target: `${label}@head`, label: `${label}@head`, description: `head of branch ${label} → ${shortId(on[0])}`, plan });
+    const headPlan = on.length === 1 ? graph.upgradePlan(rows ?? [], on) : null;
+    if (rows !== null && rows.every((r) => graph.has(r))) {
+      // `<label>@+1`: one step along the label's branch, even where `+1` is ambiguous. Offered
+      // only when it does something no entry above or `<label>@head` already does.
+      const next = labelStep(graph, bases, rows, at);
+      const plan = next === null ? [] : graph.upgradePlan(rows, [next]);
+      const same = (p: string[] | null): boolean => p !== null && p.length === plan.length && p.every((id, i) => id === plan[i]);
+      if (next !== null && plan.length > 0 && !same(headPlan) && !out.some((t) => same(t.plan))) {
+        out.push({ target: `${label}@+1`, label: `${label}@+1`, description: `next revision on branch ${label} → ${shortId(next)}`, plan });
+      }
+    }
+    if (headPlan === null || (rows !== null && headPlan.length === 0)) continue;
+    out.push({ target: `${label}@head`, label: `${label}@head`, description: `head of branch ${label} → ${shortId(on[0])}`, plan: headPlan });
   }
   return out;
+}
+
+/**
+ * Where `upgrade <label>@+1` leads (`at` declares the label), as alembic 1.8's
+ * `_parse_upgrade_target` and `_walk` find it: start from the one row on the label's lineage
+ * (or, when none is, from the tips of the applied revisions on it, or from base), then take the
+ * one child on the lineage. Null where alembic fails (ambiguous start or walk, nothing above).
+ */
+function labelStep(graph: SnapshotGraph, bases: string[], rows: string[], at: string): string | null {
+  // alembic's filter_for_lineage without dependencies: an ancestor or a descendant of `at`.
+  const below = downLine(graph, at);
+  const above = new Set<string>();
+  const stack = [at];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (above.has(id) || !graph.has(id)) continue;
+    above.add(id);
+    stack.push(...(graph.get(id)?.children ?? []));
+  }
+  const onLineage = (id: string): boolean => below.has(id) || above.has(id);
+  let start: Array<string | null> = rows.filter(onLineage);
+  if (start.length === 0) {
+    const active = [...graph.ancestors(rows)].filter(onLineage);
+    const parents = new Set(active.flatMap((id) => graph.get(id)?.downRevisions ?? []));
+    start = active.filter((id) => !parents.has(id));
+    if (start.length === 0) start = [null];
+  }
+  if (start.length !== 1) return null;
+  const from = start[0];
+  const up = (from === null ? bases : graph.get(from)?.children ?? []).filter((id) => graph.has(id) && onLineage(id));
+  return up.length === 1 ? up[0] : null;
 }
 
 /**

@@ -224,6 +224,24 @@ describe('extension plans agree with the real alembic (sqlite, branched project)
     assert.deepEqual(await rows(p), ['p0000002', 'q0000001']);
   });
 
+  it('Upgrade… <label>@+1 steps along the labelled branch where +1 is ambiguous, also from a row off that branch', async () => {
+    const p = await fresh(LABELLED);
+    await alembicOk(p, 'upgrade', 'x0000001');
+    // At the branch point x, feat@+1 is p1 (q1 is not on feat's lineage).
+    assert.deepEqual(pick(['x0000001'], 'feat@+1'), ['p0000001']);
+    let r = await alembicOk(p, 'upgrade', 'feat@+1');
+    assert.deepEqual(ran(r.stderr), ['p0000001']);
+    assert.deepEqual(await rows(p), ['p0000001']);
+    // From q1 (off the branch), alembic backtracks to x, the applied tip on feat's lineage.
+    await alembicOk(p, 'downgrade', 'x0000001');
+    await alembicOk(p, 'upgrade', 'q0000001');
+    assert.deepEqual(await rows(p), ['q0000001']);
+    assert.deepEqual(pick(['q0000001'], 'feat@+1'), ['p0000001']);
+    r = await alembicOk(p, 'upgrade', 'feat@+1');
+    assert.deepEqual(ran(r.stderr), ['p0000001']);
+    assert.deepEqual(await rows(p), ['p0000001', 'q0000001']);
+  });
+
   it('Downgrade… <rev>@-1 entries revert exactly their row; a row another applied revision depends on is not offered', async () => {
     const p = await fresh();
     await alembicOk(p, 'upgrade', 'b0000002');

@@ -47,12 +47,35 @@ describe('extension picker targets: Upgrade… relative and branch entries', () 
     assert.deepEqual(ts[0], { target: '+1', label: '+1 (next revision)', description: 'alembic upgrade +1 → mid2', plan: ['mid2'] });
   });
 
-  it('leaves +1 out at a branch point (alembic: "Ambiguous walk") and keeps <label>@head when one head descends from the label', () => {
+  it('leaves +1 out at a branch point (alembic: "Ambiguous walk"), offers <label>@+1 one step along the label, and <label>@head', () => {
     const g = BRANCHED();
+    // a@+1 walks from mid2 to its one child on a's lineage, a3 (b3 is not on it).
     // Of the heads only m5 descends from a3 (b4 does not), so a@head is m5, which needs b3 too.
-    assert.deepEqual(brief(upgradeRelativeTargets(g, ['base1'], HEADS, ['mid2'])), [
+    const ts = upgradeRelativeTargets(g, ['base1'], HEADS, ['mid2']);
+    assert.deepEqual(brief(ts), [
+      ['a@+1', 'a@+1', ['a3']],
       ['a@head', 'a@head', ['a3', 'b3', 'a4', 'm5']],
     ]);
+    assert.equal(ts[0].description, 'next revision on branch a → a3');
+  });
+
+  it('<label>@+1 from a row off the label\'s lineage backtracks to the applied tip on it, as alembic does', () => {
+    // base1 ─ mid2 ─ a3 (label a)
+    //       └ q2                  row: q2 (base1 applied through it)
+    const g = graphOf([rev('q2', ['base1']), rev('a3', ['mid2'], { branchLabels: ['a'] }), rev('mid2', ['base1']), rev('base1', [])]);
+    assert.deepEqual(brief(upgradeRelativeTargets(g, ['base1'], ['a3', 'q2'], ['q2'])), [
+      ['a@+1', 'a@+1', ['mid2']],
+      ['a@head', 'a@head', ['mid2', 'a3']],
+    ]);
+  });
+
+  it('leaves <label>@+1 out where it would do what +1, <rev>+1 or <label>@head already do, or nothing', () => {
+    const g = BRANCHED();
+    // from a3 and b3: a@+1 is a4, the same as a3+1
+    assert.deepEqual(upgradeRelativeTargets(g, ['base1'], HEADS, ['a3', 'b3']).map((t) => t.target), ['a3+1', 'a@head']);
+    // at a's head: nothing above on the lineage
+    const one = graphOf([rev('r2', ['r1'], { branchLabels: ['main'] }), rev('r1', [])]);
+    assert.deepEqual(upgradeRelativeTargets(one, ['r1'], ['r2'], ['r2']), []);
   });
 
   it('with several rows offers <rev>+1 for each row with exactly one child, its plan pulling in a merge\'s other parent', () => {
