@@ -125,12 +125,16 @@ export function readMigration(text: string, path: string): MigrationFile {
     else file.dependsOn = values;
   }
 
-  if (scan.error !== null) {
+  // Python refuses a source with a NUL before it parses anything (3.11: ValueError "source code
+  // string cannot contain null bytes"), so that is the one error to show.
+  const nul = text.indexOf('\0');
+  if (nul >= 0 || scan.error !== null) {
+    const at = nul >= 0 ? nul : (scan.error as { offset: number }).offset;
     problems.push({
       code: 'parse-error',
       severity: 'error',
-      message: scan.error.message,
-      range: lines.range(scan.error.offset, scan.error.offset),
+      message: nul >= 0 ? 'source code string cannot contain null bytes' : (scan.error as { message: string }).message,
+      range: lines.range(at, at),
     });
     return file;
   }

@@ -316,6 +316,14 @@ describe('readMigration: missing variables and invalid ids', () => {
   });
 });
 
+describe('readMigration: bytes Python refuses', () => {
+  it('reports a NUL character as Python does (the file does not load), on its line, and still reads the variables', () => {
+    const f = read(`revision = 'a1'\ndown_revision = None\nx = 1\0\n`);
+    assert.deepEqual(problems(f), ['parse-error error 2:5: source code string cannot contain null bytes']);
+    assert.equal(f.revision, 'a1');
+  });
+});
+
 describe('readMigration: the docstring', () => {
   it('takes the stripped first paragraph as the message and ids after Revises: as revises refs', () => {
     const f = read(`
