@@ -121,6 +121,8 @@ let syncBuffer = Buffer.allocUnsafe(64 * 1024);
 function readBytesSync(path: string): Buffer {
   // Non-blocking, so that a symlink to a pipe fails at once instead of waiting for a writer.
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  // A buffer grown for one huge file is not kept for the rest of a long-lived server.
+  if (syncBuffer.length > 1024 * 1024) syncBuffer = Buffer.allocUnsafe(64 * 1024);
   try {
     let n = 0;
     for (;;) {
