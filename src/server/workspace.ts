@@ -146,7 +146,9 @@ export class Workspace {
       if (existing && JSON.stringify(existing.config) === JSON.stringify(config)) continue;
       if (existing) for (const p of existing.clear()) affected.add(p);
       const project = new Project(config, folder);
+      const t0 = performance.now();
       await this.scan(project);
+      const t1 = performance.now();
       this.projects.set(key, project);
       const db = this.databaseStates.get(key);
       if (db) project.database = db;
@@ -154,7 +156,7 @@ export class Workspace {
       changedKeys.push(key);
       this.host.log(
         `Project ${project.name}: ${project.files.size} revision file(s), ${project.graph.heads.length} head(s), ` +
-          `${project.graph.diagnostics.length} diagnostic(s)`,
+          `${project.graph.diagnostics.length} diagnostic(s) (read in ${Math.round(t1 - t0)} ms, graph in ${Math.round(performance.now() - t1)} ms)`,
       );
     }
     for (const [key, project] of this.projects) {

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const snaps = await client.request<Array<{ revisions: unknown[] }>>('alembic/projects', null);
   const startup = performance.now() - t0;
   console.log(`${n} revisions: first alembic/projects answer after ${startup.toFixed(0)} ms (${snaps[0]?.revisions.length} revisions)`);
+  for (const line of client.logs.filter((l) => l.includes('revision file(s)'))) console.log(`  server: ${line}`);
 
   // A revision with a parent: edit its down_revision back and forth.
   const spec = project.specs.find((s) => typeof s.down === 'string');
