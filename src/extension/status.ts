@@ -4,6 +4,7 @@ import { reasonText } from './dbread';
 import { pendingCount } from './model';
 import { shortId } from './plans';
 import type { ProjectStore } from './projects';
+import type { ProjectSnapshot } from '../protocol/protocol';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -24,6 +25,9 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     const name = entry.snapshot.name;
+    // With several projects the item says which one it describes (the folder alembic runs in).
+    const several = this.store.all().length > 1;
+    const prefix = several ? `${shortProjectName(entry.snapshot)}: ` : '';
     let text: string;
     let tooltip: string;
     this.item.backgroundColor = undefined;
@@ -32,7 +36,7 @@ export class StatusBar implements vscode.Disposable {
         const current = entry.states?.rows.map(shortId).join(', ') || 'base';
         const pending = pendingCount(entry);
         const missing = entry.states?.missing.length ?? 0;
-        text = `$(database) ${current} · ${pending} pending`;
+        text = `$(database) ${prefix}${current} · ${pending} pending`;
         tooltip = `${name}: ${entry.db.display} at ${current}, ${pending} pending`;
         if (missing > 0) {
           text += ` · ${missing} missing`;
@@ -42,26 +46,26 @@ export class StatusBar implements vscode.Disposable {
         break;
       }
       case 'not-initialised':
-        text = '$(database) not initialised';
+        text = `$(database) ${prefix}not initialised`;
         tooltip = `${name}: ${entry.db.display} has no version table yet`;
         break;
       case 'error':
-        text = `$(database) ${reasonText(entry.db.reason).toLowerCase()}`;
+        text = `$(database) ${prefix}${reasonText(entry.db.reason).toLowerCase()}`;
         tooltip = `${name}: ${entry.db.message}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
       case 'invalid-url':
-        text = '$(database) invalid URL';
+        text = `$(database) ${prefix}invalid URL`;
         tooltip = `${name}: ${entry.db.message}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
       case 'no-url':
-        text = `$(database) ${entry.snapshot.heads.map(shortId).join(', ') || 'no revisions'}`;
+        text = `$(database) ${prefix}${entry.snapshot.heads.map(shortId).join(', ') || 'no revisions'}`;
         tooltip = `${name}: no database URL configured`;
         break;
     }
     this.item.text = text;
-    this.item.tooltip = `${tooltip}\nClick to show the Alembic revisions`;
+    this.item.tooltip = `${tooltip}\nClick to show the Alembic revisions${several ? '; Alembic: Select Project… switches project' : ''}`;
     this.item.show();
   }
 
@@ -69,4 +73,10 @@ export class StatusBar implements vscode.Disposable {
     this.sub.dispose();
     this.item.dispose();
   }
+}
+
+/** The folder alembic runs in, and the ini section when it is not the default one. */
+function shortProjectName(s: ProjectSnapshot): string {
+  const folder = s.cwd.split(/[\\/]/).filter(Boolean).pop() ?? s.cwd;
+  return s.section === 'alembic' ? folder : `${folder} [${s.section}]`;
 }

@@ -1,13 +1,14 @@
 // Sidebar states beyond the three main scenarios, each checked by its effect on the database:
 // a version-table row missing from the folder (stamp --purge from its row), two current heads
 // (Downgrade One Revision asks which branch and reverts only that one), an unreachable server
-// (an error row that says so), and a non-PostgreSQL database read through `alembic current`.
+// (an error row that says so), a non-PostgreSQL database read through `alembic current`, and a
+// workspace with two projects (the status bar names the one it describes).
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ProjectRevision } from '../../support/alembic-project';
+import { writeAlembicProject, type ProjectRevision } from '../../support/alembic-project';
 import type { UiTest } from '../harness';
-import { alembic, makeWorkspace } from '../fixtures';
+import { ALEMBIC, LINEAR, TWO_HEADS, alembic, makeWorkspace } from '../fixtures';
 import { until } from '../workbench';
 import { expectTreeStates, rowsExpanded } from './tree-states';
 
@@ -126,6 +127,29 @@ export const sidebarStateTests: UiTest[] = [
       await status.waitFor({ state: 'visible', timeout: 15_000 });
       if ((await wb.page.locator('body').innerText()).includes('secret')) throw new Error('the password appears in the workbench');
       await wb.shot('unreachable');
+    },
+  },
+  {
+    title: 'with two projects the status bar names the project it describes, and Select Project… switches it',
+    folder: 'sidebar-two-projects',
+    timeoutMs: 180_000,
+    async run(t) {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-ws-two-'));
+      t.defer(() => fs.rm(dir, { recursive: true, force: true }));
+      const url = 'postgresql://app:secret@127.0.0.1:1/app';
+      await writeAlembicProject({ dir: path.join(dir, 'billing'), url, revisions: LINEAR });
+      await writeAlembicProject({ dir: path.join(dir, 'ledger'), url, revisions: TWO_HEADS });
+      await fs.mkdir(path.join(dir, '.vscode'));
+      await fs.writeFile(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'alembic.command': [ALEMBIC] }, null, 2) + '\n');
+      const { wb } = await t.openWorkbench(dir);
+      const item = (project: string) => wb.page.locator('.statusbar-item', { hasText: `${project}: database server unreachable` }).first();
+      await item('billing').waitFor({ state: 'visible', timeout: 60_000 });
+      await wb.shot('two projects, billing');
+      await wb.runCommand('Alembic: Select Project…');
+      await (await quickPickRow(wb, 'ledger')).click();
+      await item('ledger').waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await item('billing').count()) > 0) throw new Error('the status bar still describes billing after selecting ledger');
+      await wb.shot('two projects, ledger');
     },
   },
   {
