@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { flag, formatOptions, parseArgs, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
-import { checkLines, countSummary, diagnosticsJson, graphJson, historyLines, problemJson, sortDiagnostics, type DiagnosticJson } from './format';
+import { checkLines, countSummary, diagnosticsJson, githubLines, graphJson, historyLines, problemJson, sortDiagnostics, type DiagnosticJson } from './format';
 import { CliError, loadProject, type LoadedProject } from './project';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
@@ -18,7 +18,7 @@ const GRAPH_OPTIONS: OptionSpec[] = [
 ];
 const CHECK_OPTIONS: OptionSpec[] = [
   ...PROJECT_OPTIONS,
-  { name: 'format', kind: 'value', meta: 'text|json', choices: ['text', 'json'], help: 'output format (default: text)' },
+  { name: 'format', kind: 'value', meta: 'text|json|github', choices: ['text', 'json', 'github'], help: 'output format (default: text; github: annotations for GitHub Actions)' },
   HELP_OPTION,
 ];
 
@@ -61,6 +61,8 @@ const CHECK_HELP = `usage: alembic-migrations check [options] [PATH]
 Prints every diagnostic as \`path:line: severity code: message\` (lines 1-based, paths relative
 to PATH) and a summary line on stderr. Exits 1 when any diagnostic is an error, else 0.
 With --format json: {"diagnostics": [{"code", "severity", "message", "path", "line"}]}.
+With --format github: GitHub Actions workflow commands (::error file=…,line=…::message), shown
+as annotations on the pull request; their paths are relative to the current folder.
 Codes: multiple-heads, labelled-heads, missing-down-revision, missing-depends-on,
 duplicate-revision, cycle, invalid-revision-id, branch-label-conflict, missing-revision-variable,
 parse-error, unresolved-value, and config (a problem in the configuration or the folder scan).
@@ -100,8 +102,12 @@ async function runGraph(args: ParsedArgs, io: CliIo): Promise<number> {
 async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const project = await loadProject(projectOptions(args, io, 'check'));
   const diags = allDiagnostics(project);
-  if (value(args, 'format') === 'json') {
+  const format = value(args, 'format');
+  if (format === 'json') {
     io.out(JSON.stringify({ diagnostics: diags }, null, 2) + '\n');
+  } else if (format === 'github') {
+    const lines = githubLines(diags, project.folder, io.cwd);
+    io.out(lines.length > 0 ? lines.join('\n') + '\n' : '');
   } else {
     const lines = checkLines(diags);
     io.out(lines.length > 0 ? lines.join('\n') + '\n' : '');

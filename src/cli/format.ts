@@ -138,6 +138,23 @@ export function checkLines(diags: readonly DiagnosticJson[]): string[] {
   return diags.map((d) => `${d.path}:${d.line}: ${d.severity} ${d.code}: ${d.message}`);
 }
 
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+/** Workflow-command escaping: a message may hold `%` and line breaks, a property also `:` and `,`. */
+const ghData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProperty = (s: string): string => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/**
+ * GitHub Actions workflow commands (`::error file=…,line=…,title=…::message`), which a workflow
+ * run shows as annotations on the pull request's diff. Paths are relative to `cwd` (the
+ * checkout a workflow runs in), not to the project folder.
+ */
+export function githubLines(diags: readonly DiagnosticJson[], folder: string, cwd: string): string[] {
+  return diags.map((d) => {
+    const file = displayPath(cwd, path.resolve(folder, d.path));
+    return `::${GITHUB_LEVEL[d.severity]} file=${ghProperty(file)},line=${d.line},title=${ghProperty(`alembic-migrations ${d.code}`)}::${ghData(d.message)}`;
+  });
+}
+
 export function countSummary(diags: readonly DiagnosticJson[]): string {
   const n = (s: Severity) => diags.filter((d) => d.severity === s).length;
   const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;

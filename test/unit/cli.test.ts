@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultFileName, renderMigration, writeMigrationFolder, type RevSpec } from '../support/fixture-writer';
+import { githubLines } from '../../src/cli/format';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -308,11 +309,44 @@ describe('cli check', () => {
     assert.match(r.stdout, /^alembic\.ini:2: error config: /);
   });
 
+  it('prints GitHub Actions annotations with --format github, paths relative to the current folder', async () => {
+    const dir = path.join(tmp, 'backend');
+    await project(dir, [
+      { id: 'aaaa0001', down: null },
+      { id: 'bbbb0002', down: 'aaaa0001' },
+      { id: 'cccc0003', down: 'aaaa0001' },
+      { id: 'dddd0004', down: 'gone0000' },
+    ]);
+    const r = cli(['check', '--format', 'github', 'backend'], tmp);
+    assert.equal(r.code, 1);
+    const file = (id: string) => `backend/${rel({ id, down: null })}`;
+    const heads = 'multiple-heads::2 heads: bbbb0002, cccc0003. \'alembic upgrade head\' will fail. Merge them: alembic merge -m "merge heads" bbbb0002 cccc0003';
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      `::error file=${file('bbbb0002')},line=${REV_LINE},title=alembic-migrations ${heads}`,
+      `::error file=${file('cccc0003')},line=${REV_LINE},title=alembic-migrations ${heads}`,
+      `::error file=${file('dddd0004')},line=${DOWN_LINE},title=alembic-migrations missing-down-revision::` +
+        "down_revision 'gone0000' does not match any revision in this folder (Revision gone0000 referenced from dddd0004 is not present). Alembic fails with KeyError: 'gone0000' on every command.",
+    ]);
+    assert.equal(r.stderr, '3 errors, 0 warnings\n');
+  });
+
   it('prints JSON with --format json', async () => {
     await project(tmp, LINEAR);
     const r = cli(['check', '--format=json'], tmp);
     assert.equal(r.code, 0);
     assert.deepEqual(parseJson(r.stdout), { diagnostics: [] });
+  });
+});
+
+describe('cli github annotations', () => {
+  it('escapes what workflow commands reserve: % and line breaks everywhere, : and , in properties', () => {
+    const [line] = githubLines(
+      [{ code: 'parse-error', severity: 'warning', message: '100% broken\nsecond line: here, too', path: 'a,b:c.py', line: 3 }],
+      '/repo/app',
+      '/repo',
+    );
+    assert.equal(line, '::warning file=app/a%2Cb%3Ac.py,line=3,title=alembic-migrations parse-error::100%25 broken%0Asecond line: here, too');
+    assert.match(githubLines([{ code: 'labelled-heads', severity: 'info', message: 'm', path: 'x.py', line: 1 }], '/r', '/r')[0], /^::notice file=x\.py,/);
   });
 });
 
@@ -322,7 +356,7 @@ describe('cli usage errors', () => {
     ['an unknown short option', ['check', '-x'], "alembic-migrations: unknown option '-x' for 'check' (see 'alembic-migrations check --help')"],
     ['an unknown command', ['history'], "alembic-migrations: unknown command 'history' (commands: graph, check, status)"],
     ['an option value missing', ['graph', '--config'], "alembic-migrations: option '--config' needs a value (FILE) (see 'alembic-migrations graph --help')"],
-    ['a value outside the choices', ['check', '--format', 'xml'], "alembic-migrations: option '--format' must be one of text, json (got 'xml')"],
+    ['a value outside the choices', ['check', '--format', 'xml'], "alembic-migrations: option '--format' must be one of text, json, github (got 'xml')"],
     ['a value given to a flag', ['graph', '--json=yes'], "alembic-migrations: option '--json' takes no value (see 'alembic-migrations graph --help')"],
     ['two folders', ['graph', 'a', 'b'], "alembic-migrations: 'graph' takes at most one PATH (got 'a', 'b')"],
     ['a missing folder', ['graph', 'no/such/folder'], 'alembic-migrations: folder not found: no/such/folder'],
