@@ -1,5 +1,6 @@
-// Quick fixes for the core's diagnostics: merge heads (a client command), replace a broken link
-// with the closest existing revision, give a duplicated revision a fresh id.
+// Quick fixes for the core's diagnostics: merge heads (a client command) or rebase one head onto
+// another, replace a broken link with the closest existing revision, give a duplicated revision a
+// fresh id.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import {
@@ -140,6 +141,7 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
           isPreferred: true,
           command: { title: `Merge heads ${data.heads.join(', ')}`, command: MergeHeadsCommand, arguments: [project.key, data.heads] },
         },
+        ...rebaseActions(input, diag, data.heads),
       ];
     }
     case 'missing-ref': {
@@ -179,4 +181,36 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
     case 'cycle':
       return [];
   }
+}
+
+/**
+ * "Rebase onto head X": point this head revision's down_revision (and its docstring's `Revises:`)
+ * at another head, as one does by hand when two branches each added a migration on the same
+ * parent — the history stays linear, no merge revision. Offered for a revision with a single
+ * down_revision that the database is not known to have applied (re-parenting an applied migration
+ * would leave the version table describing a history that no longer exists), onto each other
+ * head that does not depend on it.
+ */
+function rebaseActions(input: CodeActionInput, diag: LspDiagnostic, heads: readonly string[]): CodeAction[] {
+  const { project, file, uri } = input;
+  const g = project.graph;
+  const id = file.revision;
+  if (id === null || !heads.includes(id) || file.downRevisions.length !== 1 || g.get(id)?.file !== file) return [];
+  const state = project.database?.states?.[id];
+  if (state === 'applied' || state === 'current') return [];
+  const parent = file.downRevisions[0];
+  const refs = file.idRefs.filter((r) => r.id === parent && (r.kind === 'down_revision' || r.kind === 'revises'));
+  if (!refs.some((r) => r.kind === 'down_revision')) return [];
+  const above = g.descendants([id], { dependencies: true });
+  return heads
+    .filter((h) => h !== id && g.revisions.has(h) && !above.has(h))
+    .map((h): CodeAction => {
+      const message = g.get(h)?.file.message?.replace(/\s*\n\s*/g, ' ');
+      return {
+        title: `Rebase onto head '${h}'${message ? ` (${message})` : ''}: down_revision = '${h}'`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diag],
+        edit: { changes: { [uri]: refs.map((r) => ({ range: r.range, newText: h })) } },
+      };
+    });
 }

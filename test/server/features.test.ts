@@ -44,12 +44,12 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
       context: { diagnostics },
     });
 
-  it('offers "Merge heads" running alembic.mergeHeads with the project key and the heads', async () => {
+  it('offers "Merge heads" (preferred) running alembic.mergeHeads with the project key and the heads, then "Rebase onto head"', async () => {
     const email = file('two-heads', '2b3c4d5e6f70_add_email.py');
     const d = await client.waitForDiagnostics(email, 'multiple-heads', (x) => x.length === 1);
     const actions = await codeActions(email, d);
     assert.deepEqual(
-      actions.map((a) => ({ title: a.title, kind: a.kind, command: a.command })),
+      actions.map((a) => ({ title: a.title, kind: a.kind, command: a.command, isPreferred: a.isPreferred })),
       [
         {
           title: 'Merge heads 2b3c4d5e6f70, 3c4d5e6f7081',
@@ -59,6 +59,13 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
             command: 'alembic.mergeHeads',
             arguments: [path.join(dirs['two-heads'], 'alembic.ini'), ['2b3c4d5e6f70', '3c4d5e6f7081']],
           },
+          isPreferred: true,
+        },
+        {
+          title: "Rebase onto head '3c4d5e6f7081' (add orders): down_revision = '3c4d5e6f7081'",
+          kind: 'quickfix',
+          command: undefined,
+          isPreferred: undefined,
         },
       ],
     );
