@@ -213,17 +213,23 @@ export function branchLabels(graph: SnapshotGraph): string[] {
   return out;
 }
 
-/** `id` and its ancestors through down_revision only (alembic's lineage test leaves depends_on out). */
-function downLine(graph: SnapshotGraph, id: string): Set<string> {
+/** `id` and every revision reached from it through `step` (revisions not in the graph are skipped). */
+function reach(graph: SnapshotGraph, id: string, step: (r: RevisionInfo) => readonly string[]): Set<string> {
   const seen = new Set<string>();
   const stack = [id];
   while (stack.length > 0) {
     const next = stack.pop() as string;
-    if (seen.has(next) || !graph.has(next)) continue;
+    const r = graph.get(next);
+    if (seen.has(next) || !r) continue;
     seen.add(next);
-    stack.push(...(graph.get(next)?.downRevisions ?? []));
+    stack.push(...step(r));
   }
   return seen;
+}
+
+/** `id` and its ancestors through down_revision only (alembic's lineage test leaves depends_on out). */
+function downLine(graph: SnapshotGraph, id: string): Set<string> {
+  return reach(graph, id, (r) => r.downRevisions);
 }
 
 /**
@@ -282,14 +288,7 @@ export function upgradeRelativeTargets(graph: SnapshotGraph, bases: string[], he
 function labelStep(graph: SnapshotGraph, bases: string[], rows: string[], at: string): string | null {
   // alembic's filter_for_lineage without dependencies: an ancestor or a descendant of `at`.
   const below = downLine(graph, at);
-  const above = new Set<string>();
-  const stack = [at];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (above.has(id) || !graph.has(id)) continue;
-    above.add(id);
-    stack.push(...(graph.get(id)?.children ?? []));
-  }
+  const above = reach(graph, at, (r) => r.children);
   const onLineage = (id: string): boolean => below.has(id) || above.has(id);
   let start: Array<string | null> = rows.filter(onLineage);
   if (start.length === 0) {
