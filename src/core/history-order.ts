@@ -69,7 +69,7 @@ export function alembicHistoryOrder(graph: HistoryGraph, opts: { maxBitMatrix?: 
       }
     }
   }
-  // Revisions no head reaches (alembic asserts there are none): keep them, newest last.
+  // Revisions no head reaches (alembic asserts there are none): no order; callers fall back.
   if (todo.size > 0) return null;
   return out;
 }
