@@ -165,6 +165,11 @@ export function readMigration(text: string, path: string): MigrationFile {
   return file;
 }
 
+/** A message on one line, for titles and tree rows: a wrapped message's line breaks become spaces. */
+export function messageLine(message: string | null): string | null {
+  return message === null ? null : message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
 /** The revision variables whose final value could not be read (their problem sits on their
  * assignment's range). Graph code must not treat such a file as a base or a head by default. */
 export function unresolvedVariables(file: MigrationFile): RevisionVariable[] {

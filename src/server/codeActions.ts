@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { DiagnosticData, MigrationFile } from '../core/types';
 import { headOfLabel, revisionOfFileName } from '../core/graph-diagnostics';
+import { messageLine } from '../core/migration';
 import { MergeHeadsCommand } from '../protocol/protocol';
 import { SOURCE, asDiagnosticData } from './diagnostics';
 import { pathToUri } from './paths';
@@ -205,7 +206,7 @@ function rebaseActions(input: CodeActionInput, diag: LspDiagnostic, heads: reado
   return heads
     .filter((h) => h !== id && g.revisions.has(h) && !above.has(h))
     .map((h): CodeAction => {
-      const message = g.get(h)?.file.message?.replace(/\s*\n\s*/g, ' ');
+      const message = messageLine(g.get(h)?.file.message ?? null);
       return {
         title: `Rebase onto head '${h}'${message ? ` (${message})` : ''}: down_revision = '${h}'`,
         kind: CodeActionKind.QuickFix,

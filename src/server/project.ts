@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { RevisionGraph } from '../core/graph';
-import { isRevisionFileName } from '../core/migration';
+import { isRevisionFileName, messageLine } from '../core/migration';
 import type { MigrationFile, Revision } from '../core/types';
 import type { DatabaseStateParams, ProjectSnapshot, RevisionInfo } from '../protocol/protocol';
 import { redactUrl } from '../core/config';
@@ -132,7 +132,7 @@ export class Project {
         branchLabels: [...rev.branchLabels],
         effectiveBranchLabels: [...g.effectiveBranchLabels(rev.id)],
         children: [...rev.children],
-        message: rev.file.message === null ? null : rev.file.message.replace(/\s*\n\s*/g, ' ').trim(),
+        message: messageLine(rev.file.message),
         createDate: rev.file.createDate,
       });
     }
