@@ -9,6 +9,7 @@ import { checkLines, countSummary, diagnosticsJson, githubLines, graphJson, hist
 import { CliError, loadProject, type LoadedProject } from './project';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
+import { graphDiagnostics } from '../core/graph-diagnostics';
 
 
 const GRAPH_OPTIONS: OptionSpec[] = [
@@ -78,14 +79,14 @@ function version(): string {
 export function allDiagnostics(project: LoadedProject): DiagnosticJson[] {
   return sortDiagnostics([
     ...project.problems.map((p) => problemJson(p, project.folder)),
-    ...diagnosticsJson(project.graph.diagnostics, project.folder),
+    ...diagnosticsJson(graphDiagnostics(project.graph), project.folder),
   ]);
 }
 
 async function runGraph(args: ParsedArgs, io: CliIo): Promise<number> {
   const project = await loadProject(projectOptions(args, io, 'graph'));
   if (flag(args, 'json')) {
-    const doc = graphJson(project.graph, project.folder);
+    const doc = graphJson(project.graph, project.folder, graphDiagnostics(project.graph));
     doc.diagnostics = allDiagnostics(project);
     io.out(JSON.stringify(doc, null, 2) + '\n');
     return 0;

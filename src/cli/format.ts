@@ -11,7 +11,6 @@ export interface GraphView extends HistoryGraph {
   bases: readonly string[];
   mergePoints: readonly string[];
   branchPoints: readonly string[];
-  diagnostics: readonly Diagnostic[];
   /** Revision ids, heads first, each before its parents. */
   newestFirst(): readonly string[];
   effectiveBranchLabels(id: string): readonly string[];
@@ -86,7 +85,7 @@ export function problemJson(p: { severity: Severity; message: string; path: stri
   return { code: 'config', severity: p.severity, message: p.message, path: displayPath(base, p.path), line: p.line + 1 };
 }
 
-export function graphJson(graph: GraphView, base: string): GraphJson {
+export function graphJson(graph: GraphView, base: string, diagnostics: readonly Diagnostic[]): GraphJson {
   const ids = sorted([...graph.revisions.keys()]);
   return {
     revisions: ids.map((id) => {
@@ -105,7 +104,7 @@ export function graphJson(graph: GraphView, base: string): GraphJson {
     bases: sorted(graph.bases),
     mergePoints: sorted(graph.mergePoints),
     branchPoints: sorted(graph.branchPoints),
-    diagnostics: diagnosticsJson(graph.diagnostics, base),
+    diagnostics: diagnosticsJson(diagnostics, base),
   };
 }
 

@@ -2,6 +2,7 @@
 // alembic's RevisionMap raises (alembic/script/revision.py); `commandMessage()` gives what the
 // `alembic` command prints after `FAILED: ` (ScriptDirectory._catch_revision_errors), so outer
 // layers can show either without re-deriving wording. Pure: no I/O.
+import type { MigrationFile } from './types';
 
 export type RevisionErrorKind =
   | 'resolution'
@@ -123,4 +124,11 @@ export const ILLEGAL_REVISION_CHARS: readonly string[] = ['+', '-', ':', '@'];
 
 export function illegalCharsIn(id: string): string[] {
   return ILLEGAL_REVISION_CHARS.filter((c) => id.includes(c)).sort();
+}
+
+const ILLEGAL_CHAR = /[-+:@]/u;
+
+/** False when a file can carry no file-level diagnostic (no reader problem, a clean revision id). */
+export function fileNeedsDiagnostics(file: MigrationFile): boolean {
+  return file.problems.length > 0 || (file.revision !== null && ILLEGAL_CHAR.test(file.revision));
 }

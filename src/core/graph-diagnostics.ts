@@ -68,17 +68,6 @@ export function mergeCommand(heads: readonly string[]): string {
   return `alembic merge -m "merge heads" ${heads.join(' ')}`;
 }
 
-const ILLEGAL_CHAR = /[-+:@]/u;
-
-/** False when a file can carry no file-level diagnostic (no reader problem, a clean revision id). */
-export function fileNeedsDiagnostics(file: MigrationFile): boolean {
-  return file.problems.length > 0 || (file.revision !== null && ILLEGAL_CHAR.test(file.revision));
-}
-
-/**
- * Every diagnostic of `graph`. `flagged`, when given, lists (in load order) the files for which
- * fileNeedsDiagnostics holds, so that the others need not be looked at again.
- */
 /**
  * The heads that count for multiple-heads / labelled-heads: a broken down_revision cuts its chain
  * off, and the part below then ends in a head of its own. That extra head is noise on top of the
@@ -94,6 +83,25 @@ function countedHeads(graph: RevisionGraph, heads: string[]): string[] {
   return heads.filter((h) => !cutOff.has(h));
 }
 
+const computed = new WeakMap<RevisionGraph, readonly Diagnostic[]>();
+
+/**
+ * Every diagnostic of `graph`, computed once per graph (the graph is built first and never
+ * changes; this takes it whole).
+ */
+export function graphDiagnostics(graph: RevisionGraph): readonly Diagnostic[] {
+  let list = computed.get(graph);
+  if (list === undefined) {
+    list = computeGraphDiagnostics(graph, graph.flaggedFiles);
+    computed.set(graph, list);
+  }
+  return list;
+}
+
+/**
+ * Every diagnostic of `graph`. `flagged`, when given, lists (in load order) the files for which
+ * fileNeedsDiagnostics holds, so that the others need not be looked at again.
+ */
 export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly MigrationFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (r: Revision): RelatedLocation => ({ path: r.file.path, range: revisionRange(r.file), message: `revision ${r.id}` });

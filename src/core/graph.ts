@@ -1,9 +1,8 @@
 // The revision graph, with alembic's semantics (alembic/script/revision.py RevisionMap).
 // Pure and iterative: broken links and cycles never make anything throw, hang or recurse.
-import type { Diagnostic, MigrationFile, Revision } from './types';
+import type { MigrationFile, Revision } from './types';
 import { computeLabelCoverage, computeLabelCoverageIndexed, type LabelGraphView } from './labels';
-import { computeGraphDiagnostics, fileNeedsDiagnostics } from './graph-diagnostics';
-import type { CycleKind } from './errors';
+import { fileNeedsDiagnostics, type CycleKind } from './errors';
 import { loadOrder } from './load-order';
 
 export { compareLoadOrder } from './load-order';
@@ -99,7 +98,8 @@ export class RevisionGraph {
   readonly branchPoints: readonly string[];
   /** Branch label → the revision that declares it (the first declaration wins on conflicts). */
   readonly labels: ReadonlyMap<string, string>;
-  readonly diagnostics: readonly Diagnostic[];
+  /** Files that may carry file-level diagnostics (a reader problem or an illegal id), in load order; graphDiagnostics() reads them. */
+  readonly flaggedFiles: readonly MigrationFile[];
   /** Every file per duplicated id, in load order (the last one wins). */
   readonly duplicates: ReadonlyMap<string, readonly MigrationFile[]>;
   readonly missingRefs: readonly MissingRef[];
@@ -126,6 +126,7 @@ export class RevisionGraph {
     let duplicates: Map<string, MigrationFile[]> | undefined;
     const labelledFiles: MigrationFile[] = [];
     const flagged: MigrationFile[] = []; // files that may carry file-level diagnostics
+    this.flaggedFiles = flagged;
     for (let f = 0; f < files.length; f++) {
       const file = files[f];
       if (fileNeedsDiagnostics(file)) flagged.push(file);
@@ -362,7 +363,6 @@ export class RevisionGraph {
       const slow = computeLabelCoverage(view, labelled);
       this.coverage = (id) => (slow.has(id) ? [...(slow.get(id) as Set<string>)] : undefined);
     }
-    this.diagnostics = computeGraphDiagnostics(this, flagged);
   }
 
   /** Builds the graph; `files` may come in any order (they are sorted into alembic's load order). */

@@ -1,17 +1,17 @@
 // Creates the parts and connects them; no logic of its own.
 import * as vscode from 'vscode';
-import { ServerClient } from './client';
-import { registerCommands } from './commands';
-import { Config, DATABASE_KEYS, Keys, SERVER_KEYS, affects } from './config';
-import { ReadonlyDocuments, type Ctx } from './context';
-import { DatabaseReader } from './database';
-import { hasProject } from './detect';
-import { Log } from './log';
-import { ProjectStore } from './projects';
-import { AlembicRuns } from './runs';
-import { StatusBar } from './status';
-import { RevisionTreeProvider } from './tree';
-import { Poller } from './poller';
+import { ServerClient } from './lsp/client';
+import { registerCommands } from './commands/commands';
+import { Config, DATABASE_KEYS, Keys, SERVER_KEYS, affects } from './host/config';
+import { ReadonlyDocuments, type Ctx } from './commands/context';
+import { DatabaseReader } from './db/database';
+import { hasProject } from './projects/detect';
+import { Log } from './host/log';
+import { ProjectStore } from './projects/projects';
+import { AlembicRuns } from './alembic/runs';
+import { StatusBar } from './views/status';
+import { RevisionTreeProvider } from './views/tree';
+import { Poller } from './db/poller';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const subs = context.subscriptions;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { RevisionGraph } from '../core/graph';
+import { graphDiagnostics } from '../core/graph-diagnostics';
 import { isRevisionFileName, messageLine } from '../core/migration';
 import type { MigrationFile, Revision } from '../core/types';
 import type { DatabaseStateParams, ProjectSnapshot, RevisionInfo } from '../protocol/protocol';
@@ -95,7 +96,7 @@ export class Project {
       if (list) list.push(d);
       else next.set(p, [d]);
     };
-    for (const d of this.graph.diagnostics) add(d.path, toLspDiagnostic(d));
+    for (const d of graphDiagnostics(this.graph)) add(d.path, toLspDiagnostic(d));
     for (const p of this.problems) {
       const target = problemTarget(p, this.config);
       if (target) add(target, configProblemToLsp(p));
@@ -149,7 +150,7 @@ export class Project {
       bases: [...g.bases],
       mergePoints: [...g.mergePoints],
       branchPoints: [...g.branchPoints],
-      diagnostics: [...g.diagnostics],
+      diagnostics: [...graphDiagnostics(g)],
     };
   }
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ProjectConfig } from '../core/config';
 import { readMigration } from '../core/migration';
+import { graphDiagnostics } from '../core/graph-diagnostics';
 import type { MigrationFile } from '../core/types';
 import { discoverProjects } from '../io/discover';
 import { readMigrationFile, scanProject } from '../io/scan';
@@ -156,7 +157,7 @@ export class Workspace {
       changedKeys.push(key);
       this.host.log(
         `Project ${project.name}: ${project.files.size} revision file(s), ${project.graph.heads.length} head(s), ` +
-          `${project.graph.diagnostics.length} diagnostic(s) (read in ${Math.round(t1 - t0)} ms, graph in ${Math.round(performance.now() - t1)} ms)`,
+          `${graphDiagnostics(project.graph).length} diagnostic(s) (read in ${Math.round(t1 - t0)} ms, graph in ${Math.round(performance.now() - t1)} ms)`,
       );
     }
     for (const [key, project] of this.projects) {

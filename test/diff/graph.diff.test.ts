@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readMigration } from '../../src/core/migration';
 import { RevisionGraph } from '../../src/core/graph';
+import { graphDiagnostics } from '../../src/core/graph-diagnostics';
 import { RevisionError } from '../../src/core/errors';
 import { downgradePlan, resolveTarget, upgradePlan } from '../../src/core/targets';
 import type { Diagnostic } from '../../src/core/types';
@@ -81,9 +82,9 @@ describe('differential: this core vs real Alembic 1.8 RevisionMap', function () 
       await writeMigrationFolder(versions, s.specs);
       const alembic = askAlembic(versions, s);
       const graph = loadCore(versions);
-      const codes = new Set(graph.diagnostics.map((d) => d.code));
-      const fatal = graph.diagnostics.filter((d) => FATAL.has(d.code));
-      const byCode = (c: string): Diagnostic[] => graph.diagnostics.filter((d) => d.code === c);
+      const codes = new Set(graphDiagnostics(graph).map((d) => d.code));
+      const fatal = graphDiagnostics(graph).filter((d) => FATAL.has(d.code));
+      const byCode = (c: string): Diagnostic[] => graphDiagnostics(graph).filter((d) => d.code === c);
       outcomes.push(`${s.name}: alembic ${alembic.load.ok ? 'loads' : `${alembic.load.error?.type}: ${alembic.load.error?.message}`}; we flag ${[...codes].sort().join(', ') || 'nothing'}`);
 
       for (const c of s.flags ?? []) assert.ok(codes.has(c), `expected a ${c} diagnostic, got ${[...codes].join(', ')}`);
@@ -107,7 +108,7 @@ describe('differential: this core vs real Alembic 1.8 RevisionMap', function () 
         switch (err.type) {
           case 'KeyError':
             assert.ok(
-              graph.diagnostics.some((d) => d.data?.kind === 'missing-ref' && d.data.missing === err.message),
+              graphDiagnostics(graph).some((d) => d.data?.kind === 'missing-ref' && d.data.missing === err.message),
               `alembic: KeyError '${err.message}'`,
             );
             break;

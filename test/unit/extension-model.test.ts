@@ -1,12 +1,12 @@
-// The Revisions tree's rows (src/extension/model.ts) and the menus of package.json that key on
+// The Revisions tree's rows (src/extension/views/model.ts) and the menus of package.json that key on
 // their contextValue: which inline buttons each row really gets.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DbRead } from '../../src/extension/dbread';
-import { childrenOf, projectNode, type Node, type RevisionNode } from '../../src/extension/model';
+import type { DbRead } from '../../src/extension/db/dbread';
+import { childrenOf, projectNode, type Node, type RevisionNode } from '../../src/extension/views/model';
 import { SnapshotGraph, sqlArgsFor } from '../../src/extension/plans';
-import type { ProjectEntry } from '../../src/extension/projects';
+import type { ProjectEntry } from '../../src/extension/projects/projects';
 import type { ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
 
 function rev(id: string, down: string[], extra: Partial<RevisionInfo> = {}): RevisionInfo {

@@ -1,11 +1,11 @@
 // The projects the server knows, each with its database state: the one model every view reads.
 import * as vscode from 'vscode';
-import type { ProjectSnapshot } from '../protocol/protocol';
-import type { DatabaseReader } from './database';
-import { noteOf, type DbRead } from './dbread';
-import { Log, describe } from './log';
-import { SnapshotGraph, type DbStates } from './plans';
-import type { ServerClient } from './client';
+import type { ProjectSnapshot } from '../../protocol/protocol';
+import type { DatabaseReader } from '../db/database';
+import { noteOf, type DbRead } from '../db/dbread';
+import { Log, describe } from '../host/log';
+import { SnapshotGraph, type DbStates } from '../plans';
+import type { ServerClient } from '../lsp/client';
 
 export interface ProjectEntry {
   snapshot: ProjectSnapshot;

@@ -1,12 +1,12 @@
 // What every command needs, and the small helpers they share (which project, confirm, open a file).
 import * as vscode from 'vscode';
-import type { ServerClient } from './client';
-import type { DatabaseReader } from './database';
-import type { Log } from './log';
-import type { Node } from './model';
-import type { ProjectEntry, ProjectStore } from './projects';
-import { targetOf, type AlembicRuns, type RunOptions, type RunOutcome } from './runs';
-import type { RevisionTreeProvider } from './tree';
+import type { ServerClient } from '../lsp/client';
+import type { DatabaseReader } from '../db/database';
+import type { Log } from '../host/log';
+import type { Node } from '../views/model';
+import type { ProjectEntry, ProjectStore } from '../projects/projects';
+import { targetOf, type AlembicRuns, type RunOptions, type RunOutcome } from '../alembic/runs';
+import type { RevisionTreeProvider } from '../views/tree';
 
 export interface Ctx {
   store: ProjectStore;

@@ -1,6 +1,6 @@
 // Is there an Alembic project in the workspace? (before starting the server)
 import * as vscode from 'vscode';
-import { Config } from './config';
+import { Config } from '../host/config';
 
 const EXCLUDE = '**/{node_modules,.git,.venv,venv,.tox,__pycache__,site-packages}/**';
 

@@ -1,6 +1,6 @@
 // Typed getters over the `alembic.*` settings. Keys live here and nowhere else.
 import * as vscode from 'vscode';
-import type { ServerSettings } from '../protocol/protocol';
+import type { ServerSettings } from '../../protocol/protocol';
 
 export const SECTION = 'alembic';
 

@@ -1,10 +1,10 @@
 // Every command of the extension, as one table registered in one loop.
 import * as vscode from 'vscode';
-import { parseCurrentOutput } from '../core/alembic-output';
-import { Config } from './config';
+import { parseCurrentOutput } from '../../core/alembic-output';
+import { Config } from '../host/config';
 import { openAt, projectFor, runAlembic, type Ctx } from './context';
 import { createRevision, initProject, mergeHeads, setDatabasePassword } from './create';
-import { describe } from './log';
+import { describe } from '../host/log';
 import {
   downgradeOne,
   downgradePick,
@@ -17,9 +17,9 @@ import {
   upgradePick,
   upgradeTo,
 } from './migrate';
-import type { Node, RevisionNode } from './model';
-import { shortId } from './plans';
-import type { ProjectEntry } from './projects';
+import type { Node, RevisionNode } from '../views/model';
+import { shortId } from '../plans';
+import type { ProjectEntry } from '../projects/projects';
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => Promise<void> | void;
 

@@ -1,8 +1,8 @@
 // The tree's rows as data: built from the project entries, turned into TreeItems by tree.ts.
-import type { RevisionInfo } from '../protocol/protocol';
-import { reasonText, type DbErrorReason } from './dbread';
-import { shortId, type RevState } from './plans';
-import type { ProjectEntry } from './projects';
+import type { RevisionInfo } from '../../protocol/protocol';
+import { reasonText, type DbErrorReason } from '../db/dbread';
+import { shortId, type RevState } from '../plans';
+import type { ProjectEntry } from '../projects/projects';
 
 export type Node = ProjectNode | RevisionNode | MissingNode | DbErrorNode | NoticeNode;
 

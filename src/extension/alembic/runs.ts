@@ -1,10 +1,10 @@
 // Runs alembic for a project: locates the command, one run per project, progress with Cancel,
 // output streamed to the "Alembic" channel, failures as one sentence with "Show Output".
 import * as vscode from 'vscode';
-import { AlembicRunner, locateAlembic } from '../io/runner';
-import type { ProjectSnapshot } from '../protocol/protocol';
-import { Config } from './config';
-import { Log, describe } from './log';
+import { AlembicRunner, locateAlembic } from '../../io/runner';
+import type { ProjectSnapshot } from '../../protocol/protocol';
+import { Config } from '../host/config';
+import { Log, describe } from '../host/log';
 import { pythonInterpreter } from './python';
 
 export interface RunTarget {

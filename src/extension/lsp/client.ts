@@ -19,9 +19,9 @@ import {
   type DatabaseStateParams,
   type ProjectsChangedParams,
   type ProjectSnapshot,
-} from '../protocol/protocol';
-import { SECTION } from './config';
-import { Log, describe } from './log';
+} from '../../protocol/protocol';
+import { SECTION } from '../host/config';
+import { Log, describe } from '../host/log';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 const MAX_RESTARTS = 5;

@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { childrenOf, projectNode, type Node, type RevisionNode } from './model';
-import { shortId } from './plans';
-import type { ProjectStore } from './projects';
+import { shortId } from '../plans';
+import type { ProjectStore } from '../projects/projects';
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
   current: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),

@@ -1,10 +1,10 @@
 // Status bar item: `$(database) <current> · <n> pending`; click focuses the Revisions view.
 import * as vscode from 'vscode';
-import { reasonText } from './dbread';
+import { reasonText } from '../db/dbread';
 import { pendingCount } from './model';
-import { shortId } from './plans';
-import type { ProjectStore } from './projects';
-import type { ProjectSnapshot } from '../protocol/protocol';
+import { shortId } from '../plans';
+import type { ProjectStore } from '../projects/projects';
+import type { ProjectSnapshot } from '../../protocol/protocol';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

@@ -3,14 +3,14 @@
 // Never logs or shows a password: only `user@host:port/db` or a redacted URL.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseProjectConfig } from '../core/config';
-import { chooseDatabaseUrl, parseSqlalchemyUrl, type PgTarget } from '../core/dburl';
-import { parseCurrentOutput } from '../core/alembic-output';
-import { readVersionTable } from '../io/pg';
-import type { ProjectSnapshot } from '../protocol/protocol';
-import { Config } from './config';
-import { Log, describe } from './log';
-import { AlembicRuns, targetOf } from './runs';
+import { parseProjectConfig } from '../../core/config';
+import { chooseDatabaseUrl, parseSqlalchemyUrl, type PgTarget } from '../../core/dburl';
+import { parseCurrentOutput } from '../../core/alembic-output';
+import { readVersionTable } from '../../io/pg';
+import type { ProjectSnapshot } from '../../protocol/protocol';
+import { Config } from '../host/config';
+import { Log, describe } from '../host/log';
+import { AlembicRuns, targetOf } from '../alembic/runs';
 import type { DbErrorReason, DbRead } from './dbread';
 
 export type { DbErrorReason, DbRead };

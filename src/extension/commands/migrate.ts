@@ -2,8 +2,8 @@
 // shows it in the confirmation modal, runs alembic, then re-reads the database.
 import * as vscode from 'vscode';
 import { confirm, databaseName, runAlembic, type Ctx } from './context';
-import { describeRevisions, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from './plans';
-import type { ProjectEntry } from './projects';
+import { describeRevisions, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from '../plans';
+import type { ProjectEntry } from '../projects/projects';
 
 interface RevisionPick extends vscode.QuickPickItem {
   target: string;

@@ -1,11 +1,11 @@
 // Flows that write files: create revision, merge heads, `alembic init`; and the password prompt.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseSqlalchemyUrl } from '../core/dburl';
-import { DatabaseReader } from './database';
+import { parseSqlalchemyUrl } from '../../core/dburl';
+import { DatabaseReader } from '../db/database';
 import { generatedPath, openAt, runAlembic, type Ctx } from './context';
-import { shortId } from './plans';
-import type { ProjectEntry } from './projects';
+import { shortId } from '../plans';
+import type { ProjectEntry } from '../projects/projects';
 
 interface ModePick extends vscode.QuickPickItem {
   autogenerate: boolean;
