@@ -1,6 +1,7 @@
 // Bundles the three runtimes: the VS Code extension (vscode external), the language server and the CLI.
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +24,10 @@ const entries = [
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// libpg-query (the lint's PostgreSQL parser) loads its WebAssembly from the bundle's folder.
+fs.mkdirSync('dist', { recursive: true });
+fs.copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {

@@ -1,0 +1,137 @@
+// A Python tokenizer for one function body: names, numbers, strings, operators, comments and
+// logical-line ends (newlines inside brackets or after a backslash do not end a line). Works on
+// char codes over [start, end) of the module text; never throws (an unterminated string ends the
+// body's tokens there).
+import { isIdentPart, isIdentStart } from '../python/expr';
+import { readString, stringPrefixLength, type StringLiteral } from '../python/strings';
+
+export const enum Tok {
+  Name = 1,
+  Number,
+  String,
+  Op,
+  /** End of a logical line; `indent` of the NEXT line is not known here. */
+  Newline,
+}
+
+export interface Token {
+  kind: Tok;
+  start: number;
+  end: number;
+  /** Name or operator text ('' for strings and numbers). */
+  text: string;
+  /** For a string: the literal. */
+  str?: StringLiteral;
+}
+
+export interface Comment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface LogicalLine {
+  /** Column of the first token (spaces; a tab counts to the next multiple of 8). */
+  indent: number;
+  tokens: Token[];
+}
+
+const THREE = new Set(['**=', '//=', '>>=', '<<=', '...']);
+const TWO = new Set(['**', '//', '==', '!=', '<=', '>=', '->', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', ':=', '<<', '>>']);
+
+/**
+ * Logical lines of a function body starting at `start` (just after the header's `:`), with its
+ * comments, up to the first line that starts at column 0 (the end of the body) or `end`.
+ */
+export function tokenizeBody(text: string, start: number, end: number): { lines: LogicalLine[]; comments: Comment[]; stop: number } {
+  const lines: LogicalLine[] = [];
+  const comments: Comment[] = [];
+  let depth = 0;
+  let cur: Token[] = [];
+  let indent = 0;
+  let atLineStart = true;
+  let p = start;
+  const flush = (): void => {
+    if (cur.length > 0) lines.push({ indent, tokens: cur });
+    cur = [];
+    atLineStart = true;
+  };
+  while (p < end) {
+    const c = text.charCodeAt(p);
+    if (atLineStart && depth === 0) {
+      // Measure the indentation of a new logical line.
+      let col = 0;
+      let q = p;
+      for (;;) {
+        const d = text.charCodeAt(q);
+        if (d === 32) col++;
+        else if (d === 9) col = (Math.floor(col / 8) + 1) * 8;
+        else if (d === 12) col = 0;
+        else break;
+        q++;
+      }
+      const d = text.charCodeAt(q);
+      if (col === 0 && q < end && d !== 10 && d !== 13 && d !== 35 && p !== start) { end = p; break; }
+      indent = col;
+      p = q;
+      atLineStart = false;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 12) { p++; continue; }
+    if (c === 10 || c === 13) {
+      p += c === 13 && text.charCodeAt(p + 1) === 10 ? 2 : 1;
+      if (depth === 0) flush();
+      continue;
+    }
+    if (c === 92) { // backslash continuation: skip it and the line break
+      p++;
+      if (text.charCodeAt(p) === 13) p++;
+      if (text.charCodeAt(p) === 10) p++;
+      continue;
+    }
+    if (c === 35) {
+      let q = p;
+      while (q < end && text.charCodeAt(q) !== 10 && text.charCodeAt(q) !== 13) q++;
+      comments.push({ start: p, end: q, text: text.slice(p, q) });
+      p = q;
+      continue;
+    }
+    if (stringPrefixLength(text, p) >= 0) {
+      const s = readString(text, p);
+      if (s === null || !('kind' in s)) break; // unterminated: Python refuses the file; stop here
+      cur.push({ kind: Tok.String, start: s.start, end: s.end, text: '', str: s });
+      p = s.end;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let q = p + 1;
+      while (q < end && isIdentPart(text.charCodeAt(q))) q++;
+      cur.push({ kind: Tok.Name, start: p, end: q, text: text.slice(p, q) });
+      p = q;
+      continue;
+    }
+    if ((c >= 48 && c <= 57) || (c === 46 && text.charCodeAt(p + 1) >= 48 && text.charCodeAt(p + 1) <= 57)) {
+      let q = p + 1;
+      while (q < end) {
+        const d = text.charCodeAt(q);
+        if (isIdentPart(d) || d === 46) q++;
+        else if ((d === 43 || d === 45) && (text.charCodeAt(q - 1) | 32) === 101 && !text.slice(p, q).startsWith('0x')) q++;
+        else break;
+      }
+      cur.push({ kind: Tok.Number, start: p, end: q, text: text.slice(p, q) });
+      p = q;
+      continue;
+    }
+    let len = 1;
+    const three = text.slice(p, p + 3);
+    if (THREE.has(three)) len = 3;
+    else if (TWO.has(three.slice(0, 2))) len = 2;
+    const op = text.slice(p, p + len);
+    if (op === '(' || op === '[' || op === '{') depth++;
+    else if ((op === ')' || op === ']' || op === '}') && depth > 0) depth--;
+    cur.push({ kind: Tok.Op, start: p, end: p + len, text: op });
+    p += len;
+  }
+  flush();
+  return { lines, comments, stop: Math.min(p, end) };
+}
