@@ -8,7 +8,10 @@ import { flag, formatOptions, parseArgs, UsageError, value, type OptionSpec, typ
 import { checkLines, countSummary, diagnosticsJson, githubLines, graphJson, historyLines, problemJson, sortDiagnostics, type DiagnosticJson } from './format';
 import { CliError, loadProject, type LoadedProject } from './project';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
-import { runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
+import { DATABASE_OPTIONS, readDatabaseState, runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
+import { revisionsInScope, type LintScope } from '../core/lint/scope';
+import { lintFiles, projectSeverities } from './lint';
+import { sarifLog } from './sarif';
 import { graphDiagnostics } from '../core/graph-diagnostics';
 
 
@@ -19,7 +22,9 @@ const GRAPH_OPTIONS: OptionSpec[] = [
 ];
 const CHECK_OPTIONS: OptionSpec[] = [
   ...PROJECT_OPTIONS,
-  { name: 'format', kind: 'value', meta: 'text|json|github', choices: ['text', 'json', 'github'], help: 'output format (default: text; github: annotations for GitHub Actions)' },
+  { name: 'format', kind: 'value', meta: 'text|json|github|sarif', choices: ['text', 'json', 'github', 'sarif'], help: 'output format (default: text; github: annotations for GitHub Actions; sarif: SARIF 2.1.0 for code scanning)' },
+  { name: 'lint', kind: 'value', meta: 'pending|all|off', choices: ['pending', 'all', 'off'], help: 'which revisions the migration safety lint checks (default: pending with --url/--url-env, else all)' },
+  ...DATABASE_OPTIONS,
   HELP_OPTION,
 ];
 
@@ -61,12 +66,21 @@ const CHECK_HELP = `usage: alembic-migrations check [options] [PATH]
 
 Prints every diagnostic as \`path:line: severity code: message\` (lines 1-based, paths relative
 to PATH) and a summary line on stderr. Exits 1 when any diagnostic is an error, else 0.
-With --format json: {"diagnostics": [{"code", "severity", "message", "path", "line"}]}.
+With --format json: {"diagnostics": [{"code", "severity", "message", "path", "line"[, "column"]}]}.
+With --format sarif: a SARIF 2.1.0 log (upload it with github/codeql-action/upload-sarif).
 With --format github: GitHub Actions workflow commands (::error file=…,line=…::message), shown
 as annotations on the pull request; their paths are relative to the current folder.
 Codes: multiple-heads, labelled-heads, missing-down-revision, missing-depends-on,
 duplicate-revision, cycle, invalid-revision-id, branch-label-conflict, missing-revision-variable,
 parse-error, unresolved-value, and config (a problem in the configuration or the folder scan).
+
+Migration safety lint: the upgrade() of each revision in scope is checked for operations that
+lock or break a live PostgreSQL (codes are the rule ids, listed in the README). --lint pending
+checks only the revisions the database has not applied (its URL: --url, --url-env, else the
+config's sqlalchemy.url); --lint all checks every revision. Without --lint: pending when --url or
+--url-env is given, else all (no database is contacted). Suppress one finding with
+\`# alembic-lint: ignore[<rule-id>] <reason>\` on its line or the line above; set severities in
+pyproject.toml [tool.alembic-migrations.lint] (\`rule-id = "off"|"info"|"warning"|"error"\`).
 
 options:
 ${formatOptions(CHECK_OPTIONS)}`;
@@ -100,11 +114,25 @@ async function runGraph(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProject): Promise<DiagnosticJson[]> {
+  const explicitDb = value(args, 'url') !== undefined || value(args, 'url-env') !== undefined;
+  const scope = (value(args, 'lint') ?? (explicitDb ? 'pending' : 'all')) as LintScope;
+  if (scope === 'off') return [];
+  const states = scope === 'pending' ? (await readDatabaseState(args, io, project)).state.states : null;
+  const ids = revisionsInScope(project.graph.revisions.keys(), scope, states);
+  const paths = ids.map((id) => project.graph.revisions.get(id)?.file.path).filter((p): p is string => p !== undefined);
+  const severities = projectSeverities(project.config.rootDir);
+  const problems = severities.problems.map((message) => problemJson({ severity: 'warning', message, path: severities.path, line: 0 }, project.folder));
+  return [...problems, ...(await lintFiles(paths, project.folder, severities.overrides))];
+}
+
 async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const project = await loadProject(projectOptions(args, io, 'check'));
-  const diags = allDiagnostics(project);
+  const diags = sortDiagnostics([...allDiagnostics(project), ...(await lintDiagnostics(args, io, project))]);
   const format = value(args, 'format');
-  if (format === 'json') {
+  if (format === 'sarif') {
+    io.out(JSON.stringify(sarifLog(diags, project.folder, io.cwd, version()), null, 2) + '\n');
+  } else if (format === 'json') {
     io.out(JSON.stringify({ diagnostics: diags }, null, 2) + '\n');
   } else if (format === 'github') {
     const lines = githubLines(diags, project.folder, io.cwd);

@@ -39,6 +39,8 @@ export interface DiagnosticJson {
   message: string;
   path: string;
   line: number;
+  /** 1-based column, for lint findings (the operation's first character). */
+  column?: number;
 }
 
 /** `abs` relative to `base`, with `/` separators. */

@@ -7,7 +7,7 @@ import { computeDbState, type DbState } from '../core/state';
 import type { RevisionGraph } from '../core/graph';
 import { displayPath } from './format';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
-import { CliError, loadProject } from './project';
+import { CliError, loadProject, type LoadedProject } from './project';
 
 export const STATUS_OPTIONS: readonly OptionSpec[] = [
   ...PROJECT_OPTIONS,
@@ -94,9 +94,14 @@ function countLine(state: DbState): string {
   return `${current + applied} applied (${current} current), ${pending} pending${state.missing.length ? `, ${state.missing.length} missing` : ''}`;
 }
 
-export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
+/** The URL options `status` and `check --lint pending` share. */
+export const DATABASE_OPTIONS: readonly OptionSpec[] = STATUS_OPTIONS.filter((o) => ['url', 'url-env', 'version-table', 'version-table-schema', 'timeout'].includes(o.name));
+
+/** Reads the version table the options (or the config's sqlalchemy.url) name; CliError when it cannot. */
+export async function readDatabaseState(args: ParsedArgs, io: CliIo, project: LoadedProject): Promise<{
+  state: DbState; display: string; table: string; schema: string | null; noTable: boolean;
+}> {
   const timeout = timeoutMs(args);
-  const project = await loadProject(projectOptions(args, io, 'status'));
   const chosen = chooseDatabaseUrl({
     setting: value(args, 'url') ?? null,
     envVarName: value(args, 'url-env') ?? null,
@@ -122,14 +127,20 @@ export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new CliError(`cannot read the version table on ${parsed.display}: ${read.message}`);
   }
   const rows = read.kind === 'ok' ? read.rows : [];
-  const state = computeDbState(project.graph, rows);
+  return { state: computeDbState(project.graph, rows), display: parsed.display, table, schema, noTable: read.kind === 'no-table' };
+}
+
+export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
+  timeoutMs(args); // a bad --timeout is a usage error before anything is read
+  const project = await loadProject(projectOptions(args, io, 'status'));
+  const { state, display, table, schema, noTable } = await readDatabaseState(args, io, project);
   const qualified = schema ? `${schema}.${table}` : table;
 
   if (flag(args, 'json')) {
     io.out(JSON.stringify(statusJson(project.graph, state), null, 2) + '\n');
   } else {
-    const out: string[] = [`database: ${parsed.display} (table ${qualified})`];
-    if (read.kind === 'no-table') out.push(`the database is not initialised (no table ${qualified}): every revision is pending`);
+    const out: string[] = [`database: ${display} (table ${qualified})`];
+    if (noTable) out.push(`the database is not initialised (no table ${qualified}): every revision is pending`);
     else out.push(`version table: ${state.rows.length > 0 ? state.rows.join(', ') : '(empty)'}`);
     for (const m of state.missing) {
       out.push(

@@ -356,7 +356,7 @@ describe('cli usage errors', () => {
     ['an unknown short option', ['check', '-x'], "alembic-migrations: unknown option '-x' for 'check' (see 'alembic-migrations check --help')"],
     ['an unknown command', ['history'], "alembic-migrations: unknown command 'history' (commands: graph, check, status)"],
     ['an option value missing', ['graph', '--config'], "alembic-migrations: option '--config' needs a value (FILE) (see 'alembic-migrations graph --help')"],
-    ['a value outside the choices', ['check', '--format', 'xml'], "alembic-migrations: option '--format' must be one of text, json, github (got 'xml')"],
+    ['a value outside the choices', ['check', '--format', 'xml'], "alembic-migrations: option '--format' must be one of text, json, github, sarif (got 'xml')"],
     ['a value given to a flag', ['graph', '--json=yes'], "alembic-migrations: option '--json' takes no value (see 'alembic-migrations graph --help')"],
     ['two folders', ['graph', 'a', 'b'], "alembic-migrations: 'graph' takes at most one PATH (got 'a', 'b')"],
     ['a missing folder', ['graph', 'no/such/folder'], 'alembic-migrations: folder not found: no/such/folder'],
