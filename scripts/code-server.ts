@@ -302,6 +302,8 @@ export interface StartOptions {
   args?: string[];
   /** Seconds to wait for /healthz; default 60. */
   startTimeoutSeconds?: number;
+  /** .vsix files installed into the server's extensions folder (`--install-extension`) before it starts. */
+  installExtensions?: string[];
 }
 
 export interface Payload {
@@ -314,6 +316,7 @@ export interface RunningCodeServer {
   port: number;
   pid: number;
   userDataDir: string;
+  extensionsDir: string;
   logFile: string;
   /** Private temp root (user data, extensions, config, IPC sockets); removed by stop(). */
   root: string;
@@ -402,6 +405,26 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
   for (const d of [path.join(userDataDir, 'User'), extensionsDir, tmp, path.join(root, 'cfg')]) fs.mkdirSync(d, { recursive: true });
   fs.chmodSync(tmp, 0o700);
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings }, null, 2));
+  const baseEnv: NodeJS.ProcessEnv = {
+    // What a user's VS Code gets: not the npm_* variables of an `npm test` around us.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+    ...opts.env,
+    PATH: `${path.dirname(inst.node)}${path.delimiter}${opts.env?.PATH ?? process.env.PATH ?? ''}`,
+    XDG_CONFIG_HOME: path.join(root, 'cfg'),
+    XDG_RUNTIME_DIR: tmp,
+    TMPDIR: tmp,
+  };
+  for (const vsix of opts.installExtensions ?? []) {
+    const r = spawnSync(inst.node, [inst.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      env: baseEnv,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (r.status !== 0) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+    }
+  }
   const port = opts.port ?? (await freePort());
   const logFile = path.join(root, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
@@ -422,15 +445,7 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
   const child = spawn(inst.node, args, {
     detached: true, // setsid(): its own session and process group
     stdio: ['ignore', out, out],
-    env: {
-      // What a user's VS Code gets: not the npm_* variables of an `npm test` around us.
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
-      ...opts.env,
-      PATH: `${path.dirname(inst.node)}${path.delimiter}${opts.env?.PATH ?? process.env.PATH ?? ''}`,
-      XDG_CONFIG_HOME: path.join(root, 'cfg'),
-      XDG_RUNTIME_DIR: tmp,
-      TMPDIR: tmp,
-    },
+    env: baseEnv,
   });
   fs.closeSync(out);
   const pid = child.pid;
@@ -488,5 +503,5 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
     return u;
   };
 
-  return { url, port, pid, userDataDir, logFile, root, workbenchUrl, logTail, stop };
+  return { url, port, pid, userDataDir, extensionsDir, logFile, root, workbenchUrl, logTail, stop };
 }

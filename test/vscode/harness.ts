@@ -50,6 +50,8 @@ export class TestRun {
     readonly shared: Shared,
     readonly title: string,
     folderName: string,
+    /** When set, workbenches load the extension installed from this .vsix instead of the repository. */
+    readonly vsix: string | null = null,
   ) {
     this.shotsDir = path.join(RESULTS_DIR, folderName);
   }
@@ -64,10 +66,13 @@ export class TestRun {
     return s;
   }
 
-  /** Starts a code-server and opens `folder` with the extension loaded from the repository. */
+  /**
+   * Starts a code-server and opens `folder` with the extension loaded from the repository, or,
+   * for a run over the package, installed from the .vsix with `--install-extension`.
+   */
   async openWorkbench(folder: string, opts: StartOptions = {}): Promise<{ server: RunningCodeServer; wb: Workbench }> {
-    const server = await this.server(opts);
-    const wb = await Workbench.open(await this.shared.browser(), server, folder, this.shotsDir, { extensionDevelopmentPath: REPO_ROOT });
+    const server = await this.server(this.vsix ? { ...opts, installExtensions: [...(opts.installExtensions ?? []), this.vsix] } : opts);
+    const wb = await Workbench.open(await this.shared.browser(), server, folder, this.shotsDir, this.vsix ? undefined : { extensionDevelopmentPath: REPO_ROOT });
     this.defer(() => wb.close());
     this.wb = wb;
     return { server, wb };
@@ -107,11 +112,11 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-export async function runUiTests(shared: Shared, group: string, tests: UiTest[], counts: Counts, grep?: RegExp): Promise<void> {
+export async function runUiTests(shared: Shared, group: string, tests: UiTest[], counts: Counts, grep?: RegExp, vsix?: string): Promise<void> {
   const selected = tests.filter((test) => !grep || grep.test(`${group} ${test.title}`));
   if (selected.length > 0) console.log(`\n  ${group}`);
   for (const test of selected) {
-    const t = new TestRun(shared, test.title, test.folder);
+    const t = new TestRun(shared, test.title, vsix ? `${test.folder}-installed` : test.folder, vsix ?? null);
     fs.rmSync(t.shotsDir, { recursive: true, force: true });
     const started = Date.now();
     try {

@@ -12,6 +12,7 @@ import { ensureCodeServer } from '../../scripts/code-server';
 import { makeShared, REPO_ROOT, RESULTS_DIR, runUiTests, type Counts, type Shared } from './harness';
 import { runInHostSuite } from './in-host';
 import { installEnvTest } from './install-env';
+import { packageTest } from './package';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { mergeHeadsTests } from './ui/merge-heads';
@@ -60,6 +61,12 @@ async function main(): Promise<number> {
     if (!grep || grep.test('in-host suite')) await runInHostSuite(shared, counts);
     await runUiTests(shared, 'UI: smoke', smokeTests, counts, grep);
     await runUiTests(shared, 'UI: scenario 1, upgrade and downgrade from the tree', upgradeDowngradeTests, counts, grep);
+    // The same two against the extension installed from the .vsix: a file missing from the package fails them.
+    const vsix = !grep || grep.test('package installed') ? packageTest(counts) : null;
+    if (vsix) {
+      await runUiTests(shared, 'UI (installed from the .vsix): smoke', smokeTests, counts, undefined, vsix);
+      await runUiTests(shared, 'UI (installed from the .vsix): scenario 1, upgrade and downgrade from the tree', upgradeDowngradeTests, counts, undefined, vsix);
+    }
     await runUiTests(shared, 'UI: scenario 2, create a revision from the command palette', createRevisionTests, counts, grep);
     await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);
     await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
