@@ -70,6 +70,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (affects(e, [Keys.pollIntervalSeconds])) poller.set(new Config().pollIntervalSeconds);
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void detectProjects()),
+    // Trust granted: the restricted settings now count and the database may be read; no reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('Workspace trusted: reading the database and allowing alembic runs.');
+      runs.forgetCommands();
+      void detectProjects();
+    }),
   );
   // A project may appear later (alembic init, git checkout): look again when a config shows up.
   const watcher = vscode.workspace.createFileSystemWatcher('**/{alembic.ini,pyproject.toml}', false, true, true);

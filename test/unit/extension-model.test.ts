@@ -129,6 +129,32 @@ describe('extension tree model', () => {
     assert.equal(first.kind === 'notice' && first.label, 'No database URL configured');
   });
 
+  it('in Restricted Mode lists every revision without a state, says why, and its notice row opens Manage Workspace Trust', () => {
+    const e = entry({ kind: 'restricted' });
+    const nodes = childrenOf(e);
+    const first = nodes[0];
+    assert.equal(first.kind, 'notice');
+    assert.ok(first.kind === 'notice' && /Restricted Mode/.test(first.label) && first.command === 'workbench.trust.manage');
+    assert.deepEqual(revisionRows(nodes).map((r) => [r.revision.id, r.state]), REVS.map((r) => [r.id, null]));
+    assert.match(projectNode(e).description, /Restricted Mode/);
+  });
+
+  it('the manifest declares limited Workspace Trust support, restricting every setting that picks a command, URL, variable or config file', () => {
+    const m = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: unknown }; virtualWorkspaces?: unknown };
+      contributes: { configuration: { properties: Record<string, unknown> } };
+    };
+    const trust = m.capabilities?.untrustedWorkspaces;
+    assert.equal(trust?.supported, 'limited');
+    const restricted = trust?.restrictedConfigurations;
+    assert.ok(Array.isArray(restricted));
+    for (const key of ['alembic.command', 'alembic.xArgs', 'alembic.databaseUrl', 'alembic.databaseUrlEnvVar', 'alembic.configFile']) {
+      assert.ok(restricted.includes(key), `${key} is restricted`);
+    }
+    for (const key of restricted) assert.ok(typeof key === 'string' && key in m.contributes.configuration.properties, `${String(key)} is a setting`);
+    assert.notEqual(m.capabilities?.virtualWorkspaces, undefined);
+  });
+
   // base1 ─ mid2 ─ a3 (current)        c1 ─ c2 (own base, pending)
   //              └ b3 ─ b4 (pending)
   it('Show SQL starts a pending revision at its newest applied ancestor, or at base when none is applied', () => {

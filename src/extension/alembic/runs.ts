@@ -6,6 +6,7 @@ import type { ProjectSnapshot } from '../../protocol/protocol';
 import { Config } from '../host/config';
 import { Log, describe } from '../host/log';
 import { pythonInterpreter } from './python';
+import { explainRestricted, isTrusted } from '../host/trust';
 
 export interface RunTarget {
   /** Busy key: one run at a time per key (the project key, or the folder for `init`). */
@@ -83,6 +84,12 @@ export class AlembicRuns implements vscode.Disposable {
    * abc123…"). Returns null when nothing ran (busy, not found) — the user was told why.
    */
   async run(target: RunTarget, args: string[], title: string, opts: RunOptions = {}): Promise<RunOutcome | null> {
+    // Restricted Mode: alembic runs the repository's env.py; never without trust.
+    if (!isTrusted()) {
+      this.log.warn(`Restricted Mode: not running alembic ${args.join(' ')}`);
+      if (!opts.background) explainRestricted(title);
+      return null;
+    }
     if (opts.background) {
       const read = this.runOnce(target, args, title, opts);
       this.reads.set(target.key, read);

@@ -5,6 +5,7 @@ import { Config } from '../host/config';
 import { openAt, projectFor, runAlembic, type Ctx } from './context';
 import { createRevision, initProject, mergeHeads, setDatabasePassword } from './create';
 import { describe } from '../host/log';
+import { explainRestricted, isTrusted } from '../host/trust';
 import {
   downgradeOne,
   downgradePick,
@@ -117,9 +118,34 @@ const commands: Record<string, Handler> = {
   },
 };
 
+/** Commands that need a trusted folder (they run alembic or touch the database), with what they do. */
+const NEEDS_TRUST: Readonly<Record<string, string>> = {
+  'alembic.createRevision': 'Create Revision',
+  'alembic.upgrade': 'Upgrade',
+  'alembic.upgradeHead': 'Upgrade to Head',
+  'alembic.downgrade': 'Downgrade',
+  'alembic.downgradeOne': 'Downgrade One Revision',
+  'alembic.stamp': 'Stamp',
+  'alembic.mergeHeads': 'Merge Heads',
+  'alembic.current': 'Show Current Revision',
+  'alembic.history': 'Show History',
+  'alembic.showSql': 'Show SQL',
+  'alembic.upgradeToHere': 'Upgrade to Here',
+  'alembic.downgradeToHere': 'Downgrade to Here',
+  'alembic.stampHere': 'Stamp Here',
+  'alembic.showSqlHere': 'Show SQL',
+  'alembic.initProject': 'Create alembic.ini (alembic init)',
+  'alembic.setDatabasePassword': 'Store Database Password',
+};
+
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return Object.entries(commands).map(([name, handler]) =>
     vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+      const what = NEEDS_TRUST[name];
+      if (what !== undefined && !isTrusted()) {
+        ctx.log.warn(`Restricted Mode: ${name} not run`);
+        return explainRestricted(what);
+      }
       try {
         await handler(ctx, ...args);
       } catch (err) {

@@ -11,6 +11,7 @@ import type { ProjectSnapshot } from '../../protocol/protocol';
 import { Config } from '../host/config';
 import { Log, describe } from '../host/log';
 import { AlembicRuns, targetOf } from '../alembic/runs';
+import { isTrusted } from '../host/trust';
 import type { DbErrorReason, DbRead } from './dbread';
 
 export type { DbErrorReason, DbRead };
@@ -68,6 +69,8 @@ export class DatabaseReader {
   }
 
   async read(project: ProjectSnapshot): Promise<DbRead> {
+    // Restricted Mode: never connect to a host the repository names.
+    if (!isTrusted()) return { kind: 'restricted' };
     const chosen = await this.databaseUrl(project);
     if (!chosen) return { kind: 'no-url' };
     const parsed = parseSqlalchemyUrl(chosen.url);

@@ -1,11 +1,16 @@
 // What reading a project's database gave, and how it is said to the user. Pure (no `vscode`).
 
+/** What the tree, the status bar and the hovers say about the database in Restricted Mode. */
+export const RESTRICTED_NOTE = 'Restricted Mode: the database is not read and alembic does not run until you trust this folder.';
+
 export type DbErrorReason = 'unreachable' | 'auth' | 'no-database' | 'timeout' | 'ssl' | 'permission' | 'other';
 
 export type DbRead =
   | { kind: 'ok'; display: string; dialect: string; rows: string[] }
   | { kind: 'not-initialised'; display: string; dialect: string }
   | { kind: 'no-url' }
+  /** Restricted Mode: the database was not read (workspace not trusted). */
+  | { kind: 'restricted' }
   | { kind: 'invalid-url'; message: string }
   | { kind: 'error'; display: string; dialect: string; reason: DbErrorReason; message: string };
 
@@ -38,6 +43,8 @@ export function noteOf(db: DbRead): string | null {
       return `Database ${db.display} not initialised (no version table): every revision is pending.`;
     case 'no-url':
       return 'No database URL configured.';
+    case 'restricted':
+      return RESTRICTED_NOTE;
     case 'invalid-url':
       return db.message;
     case 'error':

@@ -1,6 +1,6 @@
 // The tree's rows as data: built from the project entries, turned into TreeItems by tree.ts.
 import type { RevisionInfo } from '../../protocol/protocol';
-import { reasonText, type DbErrorReason } from '../db/dbread';
+import { reasonText, RESTRICTED_NOTE, type DbErrorReason } from '../db/dbread';
 import { shortId, type RevState } from '../plans';
 import type { ProjectEntry } from '../projects/projects';
 
@@ -66,6 +66,8 @@ export function summaryOf(entry: ProjectEntry): string {
   switch (entry.db.kind) {
     case 'no-url':
       return 'no database URL';
+    case 'restricted':
+      return 'Restricted Mode';
     case 'invalid-url':
       return 'invalid database URL';
     case 'error':
@@ -154,6 +156,15 @@ export function childrenOf(entry: ProjectEntry): Node[] {
       label: 'No database URL configured',
       tooltip: 'Set `alembic.databaseUrl`, name an environment variable in `alembic.databaseUrlEnvVar`, or set `sqlalchemy.url` in the config to see which revisions are applied.',
       command: 'alembic.openSettings',
+    });
+  } else if (db.kind === 'restricted') {
+    rows.push({
+      kind: 'notice',
+      id: `${key}/#db`,
+      key,
+      label: 'Restricted Mode: database not read',
+      tooltip: `${RESTRICTED_NOTE} Click to manage Workspace Trust.`,
+      command: 'workbench.trust.manage',
     });
   } else if (db.kind === 'not-initialised') {
     rows.push({

@@ -1,6 +1,6 @@
 // Status bar item: `$(database) <current> · <n> pending`; click focuses the Revisions view.
 import * as vscode from 'vscode';
-import { reasonText } from '../db/dbread';
+import { reasonText, RESTRICTED_NOTE } from '../db/dbread';
 import { pendingCount } from './model';
 import { shortId } from '../plans';
 import type { ProjectStore } from '../projects/projects';
@@ -58,6 +58,10 @@ export class StatusBar implements vscode.Disposable {
         text = `$(database) ${prefix}invalid URL`;
         tooltip = `${name}: ${entry.db.message}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      case 'restricted':
+        text = `$(shield) ${prefix}${entry.snapshot.heads.map(shortId).join(', ') || 'no revisions'}`;
+        tooltip = `${name}: ${RESTRICTED_NOTE}`;
         break;
       case 'no-url':
         text = `$(database) ${prefix}${entry.snapshot.heads.map(shortId).join(', ') || 'no revisions'}`;
