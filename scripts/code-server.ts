@@ -302,6 +302,8 @@ export interface StartOptions {
   args?: string[];
   /** Seconds to wait for /healthz; default 60. */
   startTimeoutSeconds?: number;
+  /** Workspace Trust on (default off: every folder is trusted); folders then open in Restricted Mode without a prompt. */
+  workspaceTrust?: boolean;
   /** .vsix files installed into the server's extensions folder (`--install-extension`) before it starts. */
   installExtensions?: string[];
 }
@@ -404,7 +406,8 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
   const tmp = path.join(root, 't');
   for (const d of [path.join(userDataDir, 'User'), extensionsDir, tmp, path.join(root, 'cfg')]) fs.mkdirSync(d, { recursive: true });
   fs.chmodSync(tmp, 0o700);
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings }, null, 2));
+  const trust = opts.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {};
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_USER_SETTINGS, ...trust, ...opts.userSettings }, null, 2));
   const baseEnv: NodeJS.ProcessEnv = {
     // What a user's VS Code gets: not the npm_* variables of an `npm test` around us.
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
@@ -434,7 +437,7 @@ export async function startCodeServer(inst: CodeServerInstall, opts: StartOption
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,

@@ -112,7 +112,27 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-export async function runUiTests(shared: Shared, group: string, tests: UiTest[], counts: Counts, grep?: RegExp, vsix?: string): Promise<void> {
+/** The same server, its databases named `<name><suffix>`, so a test can run twice on one server. */
+function suffixedDatabases(shared: Shared, suffix: string): Shared {
+  return {
+    ...shared,
+    postgres: async () => {
+      const pg = await shared.postgres();
+      const renamed = new Set<string>();
+      return {
+        ...pg,
+        createDatabase: (name: string) => {
+          renamed.add(name);
+          return pg.createDatabase(`${name}${suffix}`);
+        },
+        sql: (statement: string, database?: string) => pg.sql(statement, database !== undefined && renamed.has(database) ? `${database}${suffix}` : database),
+      };
+    },
+  };
+}
+
+export async function runUiTests(sharedIn: Shared, group: string, tests: UiTest[], counts: Counts, grep?: RegExp, vsix?: string): Promise<void> {
+  const shared = vsix ? suffixedDatabases(sharedIn, '_installed') : sharedIn;
   const selected = tests.filter((test) => !grep || grep.test(`${group} ${test.title}`));
   if (selected.length > 0) console.log(`\n  ${group}`);
   for (const test of selected) {

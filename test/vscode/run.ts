@@ -20,6 +20,7 @@ import { paletteFlowTests } from './ui/palette-flows';
 import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
+import { workspaceTrustTests } from './ui/workspace-trust';
 
 function report(counts: Counts): void {
   const file = process.env.ALEMBIC_TEST_COUNTS;
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
     await runUiTests(shared, 'UI: more sidebar states', sidebarStateTests, counts, grep);
     await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
+    await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
   } finally {
     await shared.close();
   }
