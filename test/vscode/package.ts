@@ -11,7 +11,12 @@ import { indent, REPO_ROOT, type Counts } from './harness';
 const MAX_BYTES = 1024 * 1024;
 /** Every file the package may hold (paths inside `extension/`), and the ones it must. */
 const REQUIRED = ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'media/icon.png', 'media/alembic.svg', 'syntaxes/alembic-revision.injection.json'];
-const ALLOWED = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|cli)\.js|media\/[^/]+\.(png|svg)|syntaxes\/[^/]+\.json)$/;
+const ALLOWED = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|cli)\.js|dist\/[^/]+\.wasm|media\/[^/]+\.(png|svg)|syntaxes\/[^/]+\.json)$/;
+
+/** What the bundles load at run time from their folder (WebAssembly): it must ship too. */
+function distAssets(): string[] {
+  return fs.readdirSync(path.join(REPO_ROOT, 'dist')).filter((f) => f.endsWith('.wasm')).map((f) => `dist/${f}`);
+}
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
@@ -38,7 +43,7 @@ export function packageTest(counts: Counts): string | null {
     const entries = zipEntries(out);
     const inside = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
     const extra = inside.filter((e) => !ALLOWED.test(e));
-    const missing = REQUIRED.filter((e) => !inside.includes(e));
+    const missing = [...REQUIRED, ...distAssets()].filter((e) => !inside.includes(e));
     const size = fs.statSync(out).size;
     const problems = [
       ...(extra.length ? [`files that do not belong in the package: ${extra.join(', ')}`] : []),
