@@ -18,6 +18,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = new Log();
   const client = new ServerClient(context, log);
   const runs = new AlembicRuns(log);
+  shutdown = async () => {
+    await Promise.all([client.dispose(), runs.stop()]);
+  };
   const database = new DatabaseReader(context.secrets, runs, log);
   const store = new ProjectStore(client, database, context.workspaceState, log);
   const tree = new RevisionTreeProvider(store);
@@ -87,6 +90,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await detectProjects();
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions; VS Code disposes it (and stops the server).
+/** What deactivate() waits for: the language server stopped, no alembic left running. */
+let shutdown: (() => Promise<void>) | null = null;
+
+export async function deactivate(): Promise<void> {
+  // context.subscriptions are disposed too, but without waiting: stop the server and alembic here.
+  const stop = shutdown;
+  shutdown = null;
+  await stop?.();
 }

@@ -130,8 +130,36 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** alembic processes of every runner, killed when this process exits (they run in their own group). */
+const liveChildren = new Set<ChildProcess>();
+let exitHook = false;
+function trackChild(child: ChildProcess): void {
+  liveChildren.add(child);
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const c of liveChildren) killTree(c, 'SIGKILL');
+  });
+}
+
 export class AlembicRunner {
   private readonly running = new Set<string>();
+  private readonly children = new Set<ChildProcess>();
+
+  /**
+   * Stops every alembic this runner started (SIGTERM to its process group, SIGKILL after the
+   * grace time); resolves when they have exited. For shutdown: nothing outlives the editor.
+   */
+  async stopAll(graceMs = KILL_GRACE_MS): Promise<void> {
+    const children = [...this.children].filter((c) => c.exitCode === null && c.signalCode === null);
+    if (children.length === 0) return;
+    const exited = Promise.all(children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())))));
+    for (const c of children) killTree(c, 'SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+    clearTimeout(timer);
+    if (late) for (const c of children) killTree(c, 'SIGKILL');
+  }
 
   isBusy(key: string): boolean {
     return this.running.has(key);
@@ -217,6 +245,14 @@ export class AlembicRunner {
         return;
       }
 
+      this.children.add(child);
+      trackChild(child);
+      const untrack = () => {
+        this.children.delete(child);
+        liveChildren.delete(child);
+      };
+      child.once('exit', untrack);
+      child.once('error', untrack);
       child.stdout?.setEncoding('utf8');
       child.stderr?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => {

@@ -310,6 +310,21 @@ describe('AlembicRunner (real alembic, real PostgreSQL)', function () {
       assert.equal(alive(pythonPid), false);
     });
 
+    it('stopAll() (the extension\'s deactivate) ends every alembic it started, SIGKILL after the grace time', async () => {
+      const pidFile = path.join(tmp, 'pids-stopall');
+      const { p } = await project('stopall', [{ id: 'x1', down: null, upgrade: sleeperBody(pidFile, true) }]);
+      const own = new AlembicRunner();
+      const running = own.run(inv(p), ['upgrade', 'x1']);
+      await waitFor(async () => (await fs.readFile(pidFile, 'utf8').catch(() => '')).includes(' '), 'pid file');
+      const [pythonPid, sleepPid] = (await fs.readFile(pidFile, 'utf8')).split(' ').map(Number);
+      assert.ok(alive(pythonPid) && alive(sleepPid));
+      await own.stopAll(500);
+      const r = await running;
+      assert.equal(r.exitCode, null);
+      await waitFor(() => !alive(pythonPid) && !alive(sleepPid), 'alembic and its child to be gone', 2000);
+      await own.stopAll(); // nothing left: returns at once
+    });
+
     it('does not start at all when the signal is already aborted', async () => {
       const abort = new AbortController();
       abort.abort();

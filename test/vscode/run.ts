@@ -21,6 +21,7 @@ import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
 import { workspaceTrustTests } from './ui/workspace-trust';
+import { cleanExitTests } from './ui/clean-exit';
 
 function report(counts: Counts): void {
   const file = process.env.ALEMBIC_TEST_COUNTS;
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: more sidebar states', sidebarStateTests, counts, grep);
     await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
+    await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
   } finally {
     await shared.close();
   }

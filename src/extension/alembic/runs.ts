@@ -169,7 +169,13 @@ export class AlembicRuns implements vscode.Disposable {
     });
   }
 
+  /** Stops every alembic still running (deactivate waits for it). */
+  stop(): Promise<void> {
+    return this.runner.stopAll();
+  }
+
   dispose(): void {
     this.busy.clear();
+    void this.runner.stopAll();
   }
 }
