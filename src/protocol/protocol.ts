@@ -12,6 +12,10 @@ export interface ServerSettings {
   versionLocations: string[];
   /** Follow subfolders of explicit versions folders. */
   recursiveVersionLocations: boolean;
+  /** `alembic.lint.scope`: which revisions the migration safety lint checks. */
+  lintScope: 'pending' | 'all' | 'off';
+  /** `alembic.lint.severity`: rule id → error | warning | info | off (over pyproject's). */
+  lintSeverity: Record<string, string>;
 }
 
 /** One revision as the extension's tree needs it. Lines are 0-based. */

@@ -12,6 +12,8 @@ import type { MigrationFile, Revision } from '../core/types';
 import type { DatabaseStateParams, ProjectSnapshot, RevisionInfo } from '../protocol/protocol';
 import { redactUrl } from '../core/config';
 import { configProblemToLsp, toLspDiagnostic } from './diagnostics';
+import type { LintSeverity, RuleId } from '../core/lint/rules';
+import type { LintSettings } from './lint';
 import { isInside, isSameOrInside } from './paths';
 
 export interface FolderInfo {
@@ -35,6 +37,10 @@ export class Project {
   /** LSP diagnostics per absolute path, as of the last rebuild. */
   diagnostics = new Map<string, LspDiagnostic[]>();
   database: DatabaseStateParams | null = null;
+  /** Migration safety lint diagnostics per path (kept for files in scope; shown while in scope). */
+  lint = new Map<string, LspDiagnostic[]>();
+  lintSettings: LintSettings = { scope: 'pending', severity: new Map() };
+  lintOverrides: ReadonlyMap<RuleId, LintSeverity> = new Map();
 
   constructor(
     readonly config: ProjectConfig,
@@ -58,6 +64,20 @@ export class Project {
   /** True when deleting `p` removes a versions folder (or one of its parents). */
   losesVersionLocation(p: string): boolean {
     return this.config.versionLocations.some((loc) => isSameOrInside(p, loc));
+  }
+
+  /**
+   * Whether the lint reports on `p`: `all` → every revision; `pending` → the revisions the
+   * database has not applied, or every one while the database state is unknown.
+   */
+  inLintScope(p: string): boolean {
+    const scope = this.lintSettings.scope;
+    if (scope === 'off') return false;
+    if (scope === 'all') return true;
+    const states = this.database?.states;
+    if (!states) return true;
+    const id = this.files.get(p)?.revision;
+    return id === null || id === undefined || (states[id] ?? 'pending') === 'pending';
   }
 
   /** Replaces one file; returns false when nothing changed (no rebuild needed). */
@@ -100,6 +120,10 @@ export class Project {
     for (const p of this.problems) {
       const target = problemTarget(p, this.config);
       if (target) add(target, configProblemToLsp(p));
+    }
+    for (const [p, list] of this.lint) {
+      if (!this.files.has(p) || !this.inLintScope(p)) continue;
+      for (const d of list) add(p, d);
     }
     const affected = new Set<string>([...this.diagnostics.keys(), ...next.keys()]);
     this.diagnostics = next;

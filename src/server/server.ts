@@ -29,6 +29,7 @@ import {
   type ProjectsResult,
 } from '../protocol/protocol';
 import { codeActions } from './codeActions';
+import { lintCodeActions, lintHover, readPythonText } from './lint';
 import { DiagnosticsPublisher } from './diagnostics';
 import { mergeArguments, mergeHeads, readInitializationOptions, type StandaloneOptions } from './mergeHeads';
 import { codeLenses, definition, documentLinks, hover, references } from './navigation';
@@ -176,6 +177,7 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration(() => {
   settings.clear();
   void workspace.rediscoverAll();
+  void workspace.relint();
 });
 
 connection.onDidChangeWatchedFiles((params) => {
@@ -210,7 +212,8 @@ connection.onCodeAction((params) =>
     }
     const at = await fileAt(params.textDocument.uri);
     if (!at) return [];
-    return codeActions({
+    const lintFixes = lintCodeActions(params.textDocument.uri, params.context.diagnostics);
+    return [...lintFixes, ...await codeActions({
       project: at.project,
       file: at.file,
       uri: params.textDocument.uri,
@@ -225,7 +228,7 @@ connection.onCodeAction((params) =>
           return null;
         }
       },
-    });
+    })];
   }),
 );
 
@@ -246,7 +249,13 @@ connection.onReferences((params) =>
 connection.onHover((params) =>
   guard('Hover', null, async () => {
     const at = await fileAt(params.textDocument.uri);
-    return at ? hover(at.project, at.file, params.position) : null;
+    if (!at) return null;
+    const h = hover(at.project, at.file, params.position);
+    if (h) return h;
+    const text = openTextByPath(at.file.path) ?? (await readPythonText(at.file.path));
+    if (text === null) return null;
+    await workspace.linter.ready;
+    return lintHover(text, params.position, workspace.linter, at.project.lintOverrides);
   }),
 );
 

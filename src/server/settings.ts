@@ -8,6 +8,8 @@ export const defaultSettings: ServerSettings = {
   section: 'alembic',
   versionLocations: [],
   recursiveVersionLocations: false,
+  lintScope: 'pending',
+  lintSeverity: {},
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -16,14 +18,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Turns whatever the client answered into settings; unknown or mistyped keys fall back to defaults. */
 export function toSettings(raw: unknown): ServerSettings {
-  if (!isRecord(raw)) return { ...defaultSettings, versionLocations: [] };
+  if (!isRecord(raw)) return { ...defaultSettings, versionLocations: [], lintSeverity: {} };
   const configFile = typeof raw.configFile === 'string' && raw.configFile.trim() !== '' ? raw.configFile.trim() : null;
   const section = typeof raw.section === 'string' && raw.section.trim() !== '' ? raw.section.trim() : 'alembic';
   const versionLocations = Array.isArray(raw.versionLocations)
     ? raw.versionLocations.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim())
     : [];
   const recursiveVersionLocations = raw.recursiveVersionLocations === true;
-  return { configFile, section, versionLocations, recursiveVersionLocations };
+  const lint = isRecord(raw.lint) ? raw.lint : {};
+  const lintScope = lint.scope === 'all' || lint.scope === 'off' ? lint.scope : 'pending';
+  const lintSeverity: Record<string, string> = {};
+  if (isRecord(lint.severity)) for (const [k, v] of Object.entries(lint.severity)) if (typeof v === 'string') lintSeverity[k] = v;
+  return { configFile, section, versionLocations, recursiveVersionLocations, lintScope, lintSeverity };
 }
 
 export type SettingsFetcher = (scopeUri: string) => Promise<unknown>;

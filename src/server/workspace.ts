@@ -14,6 +14,7 @@ import type { DatabaseStateParams, ProjectSnapshot, ServerSettings } from '../pr
 import { DiagnosticsPublisher } from './diagnostics';
 import { isSameOrInside } from './paths';
 import { Project, projectKey, type FolderInfo } from './project';
+import { Linter, projectOverrides, readPythonText, toLintSettings } from './lint';
 
 export interface WorkspaceHost {
   /** Settings of a workspace folder (cached by the caller). */
@@ -50,7 +51,57 @@ export class Workspace {
   private readonly databaseStates = new Map<string, DatabaseStateParams>();
   private rediscoverQueued: Promise<void> | null = null;
 
-  constructor(private readonly host: WorkspaceHost) {}
+  readonly linter: Linter;
+
+  constructor(private readonly host: WorkspaceHost) {
+    this.linter = new Linter(host.error);
+  }
+
+  // ── migration safety lint ───────────────────────────────────────────────────────────────
+
+  /** Reads the project's lint settings and pyproject severities. */
+  private async lintSetup(project: Project): Promise<void> {
+    const settings = await this.host.settings(project.folder.uri);
+    project.lintSettings = toLintSettings({ scope: settings.lintScope, severity: settings.lintSeverity });
+    project.lintOverrides = await projectOverrides(project.config.rootDir, project.lintSettings, this.host.error);
+  }
+
+  /**
+   * Lints `paths` of `project` that are in scope (all of them again with `force`, else only those
+   * not linted yet), from the open editor's text or the disk; returns whether any result changed.
+   */
+  private async lintPaths(project: Project, paths: Iterable<string>, force: boolean): Promise<boolean> {
+    await this.linter.ready;
+    let changed = false;
+    for (const p of paths) {
+      if (!project.files.has(p)) {
+        changed = project.lint.delete(p) || changed;
+        continue;
+      }
+      if (!project.inLintScope(p) || (!force && project.lint.has(p))) continue;
+      const text = this.host.openText(p) ?? (await readPythonText(p));
+      if (text === null) {
+        changed = project.lint.delete(p) || changed;
+        continue;
+      }
+      const next = this.linter.diagnostics(text, project.lintOverrides);
+      const before = project.lint.get(p);
+      if (before === undefined || JSON.stringify(before) !== JSON.stringify(next)) changed = true;
+      project.lint.set(p, next);
+    }
+    return changed;
+  }
+
+  /** After a settings change: every project's lint again with the new scope and severities. */
+  relint(): Promise<void> {
+    return this.run('Linting migrations', async () => {
+      for (const project of this.projects.values()) {
+        await this.lintSetup(project);
+        await this.lintPaths(project, [...project.files.keys()], true);
+        this.republish(project);
+      }
+    });
+  }
 
   /** Runs `op` after every earlier mutation; errors are logged, never thrown to the caller. */
   private run(label: string, op: () => Promise<void>): Promise<void> {
@@ -193,6 +244,9 @@ export class Workspace {
         if (parsed) project.files.set(p, parsed);
       }
     }
+    project.lint.clear();
+    await this.lintSetup(project);
+    await this.lintPaths(project, [...project.files.keys()], true);
   }
 
   private parse(text: string, p: string): MigrationFile | null {
@@ -253,6 +307,7 @@ export class Workspace {
           if (file === 'gone') {
             if (project.deletePath(p)) dirty.add(project);
           } else if (file && project.setFile(file)) dirty.add(project);
+          if (await this.lintPaths(project, [p], true)) dirty.add(project);
         }
       }
       this.rebuild(dirty);
@@ -320,6 +375,7 @@ export class Workspace {
           if (file === 'gone') {
             if (project.deletePath(p)) dirty.add(project);
           } else if (file && project.setFile(file)) dirty.add(project);
+          if (await this.lintPaths(project, [p], true)) dirty.add(project);
         }
       }
       for (const project of rescan) {
@@ -358,6 +414,12 @@ export class Workspace {
     }
     this.publish(affected);
     this.host.changed([...dirty].map((p) => p.key));
+  }
+
+  /** Diagnostics again (lint scope or results changed), without telling the client the graph changed. */
+  private republish(project: Project): void {
+    if (this.projects.get(project.key) !== project) return;
+    this.publish(project.rebuild());
   }
 
   private publish(paths: Set<string>): void {
@@ -402,5 +464,12 @@ export class Workspace {
     this.databaseStates.set(params.key, params);
     const project = this.projects.get(params.key);
     if (project) project.database = params;
+    // The lint's scope follows the database: show pending revisions' findings only.
+    void this.run('Linting pending revisions', async () => {
+      const current = this.projects.get(params.key);
+      if (!current) return;
+      await this.lintPaths(current, [...current.files.keys()], false);
+      this.republish(current);
+    });
   }
 }

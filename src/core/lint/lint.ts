@@ -13,6 +13,9 @@ export interface Finding {
   severity: 'error' | 'warning' | 'info';
   message: string;
   range: Range;
+  /** Offsets of the operation (or comment) the finding is on. */
+  start: number;
+  end: number;
   fn: MigrationFn;
   fix?: LintFix;
 }
@@ -133,27 +136,28 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
     if (ig) { ig.used = true; continue; }
     const severity = severityOf(r.rule, overrides);
     if (severity === 'off') continue;
-    const f: Finding = { rule: r.rule, severity, message: r.message, range: lines.range(r.start, r.end), fn: r.fn };
+    const f: Finding = { rule: r.rule, severity, message: r.message, range: lines.range(r.start, r.end), start: r.start, end: r.end, fn: r.fn };
     const fix = r.action ? fixFor(r.rule, r.action, text, ops) : null;
     if (fix) f.fix = fix;
     findings.push(f);
   }
   for (const i of ignores) {
     const range = lines.range(i.start, i.end);
-    if (i.unknown.length > 0) pushIf(findings, 'unused-ignore', `unknown lint rule${i.unknown.length > 1 ? 's' : ''} ${i.unknown.map((u) => `'${u}'`).join(', ')} in alembic-lint: ignore`, range, overrides);
-    else if (!i.used) pushIf(findings, 'unused-ignore', `this alembic-lint: ignore[${i.rules.join(', ')}] matches no finding on its line or the next`, range, overrides);
-    if (!i.reason) pushIf(findings, 'ignore-without-reason', 'alembic-lint: ignore needs a reason after the bracket', range, overrides);
+    if (i.unknown.length > 0) pushIf(findings, 'unused-ignore', `unknown lint rule${i.unknown.length > 1 ? 's' : ''} ${i.unknown.map((u) => `'${u}'`).join(', ')} in alembic-lint: ignore`, range, i, overrides);
+    else if (!i.used) pushIf(findings, 'unused-ignore', `this alembic-lint: ignore[${i.rules.join(', ')}] matches no finding on its line or the next`, range, i, overrides);
+    if (!i.reason) pushIf(findings, 'ignore-without-reason', 'alembic-lint: ignore needs a reason after the bracket', range, i, overrides);
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { ops, actions, findings };
 }
 
-function pushIf(findings: Finding[], rule: RuleId, message: string, range: Range, overrides: SeverityOverrides | undefined): void {
+function pushIf(findings: Finding[], rule: RuleId, message: string, range: Range, at: { start: number; end: number; fn: MigrationFn }, overrides: SeverityOverrides | undefined): void {
   const severity = severityOf(rule, overrides);
-  if (severity !== 'off') findings.push({ rule, severity, message, range, fn: 'upgrade' });
+  if (severity !== 'off') findings.push({ rule, severity, message, range, start: at.start, end: at.end, fn: at.fn });
 }
 
 interface Ignore {
+  fn: MigrationFn;
   line: number;
   start: number;
   end: number;
@@ -177,6 +181,7 @@ function readIgnores(ops: MigrationOps, lines: LineIndex): Ignore[] {
     if (close < 0) continue;
     const ids = rest.slice('ignore['.length, close).split(',').map((s) => s.trim()).filter(Boolean);
     out.push({
+      fn: c.fn,
       line: lines.lineAt(c.start),
       start: c.start,
       end: c.end,

@@ -54,7 +54,7 @@ export interface FunctionBody {
 export interface MigrationOps {
   ops: Operation[];
   bodies: FunctionBody[];
-  comments: Comment[];
+  comments: Array<Comment & { fn: MigrationFn }>;
 }
 
 const DEF_RE = /^(?:async[ \t]+)?def[ \t]+(upgrade|downgrade)[ \t]*\(/gm;
@@ -75,6 +75,7 @@ export function readOperations(text: string): MigrationOps {
     if (seen.has(fn)) {
       out.ops = out.ops.filter((o) => o.fn !== fn);
       out.bodies = out.bodies.filter((b) => b.fn !== fn);
+      out.comments = out.comments.filter((c) => c.fn !== fn);
     }
     seen.add(fn);
     const first = lines[0];
@@ -86,7 +87,7 @@ export function readOperations(text: string): MigrationOps {
       indent: first ? first.indent : 4,
       empty: lines.every(isEmptyStatement),
     });
-    out.comments.push(...comments);
+    for (const c of comments) out.comments.push({ ...c, fn });
     readStatements(fn, lines, out.ops);
   }
   return out;

@@ -17,6 +17,8 @@ export const Keys = {
   versionTableSchema: 'versionTableSchema',
   pollIntervalSeconds: 'pollIntervalSeconds',
   traceServer: 'trace.server',
+  lintScope: 'lint.scope',
+  lintSeverity: 'lint.severity',
 } as const;
 
 type Key = (typeof Keys)[keyof typeof Keys];
@@ -27,6 +29,8 @@ export const SERVER_KEYS: readonly Key[] = [
   Keys.section,
   Keys.versionLocations,
   Keys.recursiveVersionLocations,
+  Keys.lintScope,
+  Keys.lintSeverity,
 ];
 
 /** Keys that change what the sidebar shows: the database state is read again. */
@@ -112,7 +116,20 @@ export class Config {
       section: this.section,
       versionLocations: this.versionLocations,
       recursiveVersionLocations: this.recursiveVersionLocations,
+      lintScope: this.lintScope,
+      lintSeverity: this.lintSeverity,
     };
+  }
+
+  get lintScope(): 'pending' | 'all' | 'off' {
+    const v = this.cfg.get<unknown>(Keys.lintScope);
+    return v === 'all' || v === 'off' ? v : 'pending';
+  }
+  get lintSeverity(): Record<string, string> {
+    const v = this.cfg.get<unknown>(Keys.lintSeverity);
+    const out: Record<string, string> = {};
+    if (typeof v === 'object' && v !== null) for (const [k, s] of Object.entries(v)) if (typeof s === 'string') out[k] = s;
+    return out;
   }
 
   /** Opens the Settings editor filtered to `alembic.<query>` (all alembic settings by default). */
