@@ -29,7 +29,14 @@ const entries = [
 fs.mkdirSync('dist', { recursive: true });
 fs.copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+// The graph webview's script runs in the browser: its own bundle, no Node APIs.
+const webview = { ...common, platform: 'browser', target: 'es2022', format: 'iife', external: [], entryPoints: ['src/webview/graph/main.ts'], outfile: 'dist/webview/graph.js' };
+
+// The webview ships the codicon font it uses (no remote resources): copied next to the bundles.
+fs.mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+
+const contexts = await Promise.all([...entries, webview].map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching');

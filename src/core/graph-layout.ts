@@ -278,7 +278,7 @@ export function lineY(g: Geometry, line: number): number {
  * its lane under the child, runs straight, and curves into the parent's lane above the parent. A
  * 'back' edge (cycle) or a 'depends' edge bows out to the right of both ends.
  */
-export function edgePath(g: Geometry, e: LayoutEdge, c: number, p: number): string {
+export function edgePath(g: Geometry, e: Pick<LayoutEdge, 'kind' | 'childLane' | 'lane' | 'parentLane'>, c: number, p: number): string {
   const x1 = laneX(g, e.childLane);
   const y1 = lineY(g, c);
   const x2 = laneX(g, e.parentLane);

@@ -6,6 +6,7 @@ import { Config, DATABASE_KEYS, Keys, SERVER_KEYS, affects } from './host/config
 import { ReadonlyDocuments, type Ctx } from './commands/context';
 import { DatabaseReader } from './db/database';
 import { hasProject } from './projects/detect';
+import { registerGraph } from './graph';
 import { Log } from './host/log';
 import { ProjectStore } from './projects/projects';
 import { AlembicRuns } from './alembic/runs';
@@ -57,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   subs.push({ dispose: () => pending && clearTimeout(pending) });
 
   const ctx: Ctx = { store, runs, log, client, tree, view, database, secrets: context.secrets, docs, detectProjects };
-  subs.push(...registerCommands(ctx));
+  subs.push(...registerCommands(ctx), ...registerGraph(ctx, context.extensionUri));
 
   subs.push(
     client.onProjectsChanged(() => refreshSoon()),

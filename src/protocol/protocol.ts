@@ -80,3 +80,6 @@ export interface DatabaseStateParams {
  * `command`); arguments: [projectKey: string, heads: string[]].
  */
 export const MergeHeadsCommand = 'alembic.mergeHeads';
+
+/** Client command the "Show in Graph" code lens invokes; arguments: [projectKey: string, revisionId: string]. */
+export const ShowGraphCommand = 'alembic.showGraph';

@@ -12,6 +12,7 @@ import {
 import type { DiagnosticData, MigrationFile } from '../core/types';
 import { headOfLabel, revisionOfFileName } from '../core/graph-diagnostics';
 import { messageLine } from '../core/migration';
+import { missingRefRanges } from '../core/repair';
 import { MergeHeadsCommand } from '../protocol/protocol';
 import { SOURCE, asDiagnosticData } from './diagnostics';
 import { pathToUri } from './paths';
@@ -146,8 +147,7 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
       ];
     }
     case 'missing-ref': {
-      const kinds = data.field === 'down_revision' ? ['down_revision', 'revises'] : ['depends_on'];
-      const ranges = file.idRefs.filter((r) => r.id === data.missing && kinds.includes(r.kind)).map((r) => r.range);
+      const ranges = missingRefRanges(file, data.missing, data.field);
       if (ranges.length === 0) return [];
       const named = revisionOfFileName(g, data.missing) ?? (data.field === 'down_revision' && g.labels.has(data.missing) ? headOfLabel(g, data.missing, data.referencedFrom) : undefined);
       return replacementCandidates(project, data.missing, data.referencedFrom).map((id, i): CodeAction => {

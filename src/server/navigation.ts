@@ -1,5 +1,6 @@
 // Definition, references, hover, document links and code lenses over the in-memory graph:
 // everything here is computed from the graph and the parsed files, without I/O.
+import { ShowGraphCommand } from '../protocol/protocol';
 import {
   MarkupKind,
   type CodeLens,
@@ -165,5 +166,9 @@ export function codeLenses(project: Project, file: MigrationFile): CodeLens[] {
   const ref = file.idRefs.find((r) => r.kind === 'revision');
   const range = file.assignments.revision ?? ref?.range;
   if (!range) return [];
-  return [{ range, command: { title: lensTitle(project, rev), command: '' } }];
+  return [
+    { range, command: { title: lensTitle(project, rev), command: '' } },
+    // Runs the extension's Show Graph on this revision (a client command: the server only names it).
+    { range, command: { title: '$(type-hierarchy) Show in Graph', command: ShowGraphCommand, arguments: [project.key, rev.id] } },
+  ];
 }
