@@ -214,7 +214,11 @@ export function linearRuns(layout: GraphLayout, minLength: number, keep: (row: n
   while (start < n) {
     let end = start;
     if (!layout.rows[start].ghost) {
-      while (end + 1 < n && linked(end) && !layout.rows[end + 1].ghost && !keep(end + 1)) end++;
+      // A row that must stay may end a run (it stays visible), never sit inside one.
+      while (end + 1 < n && linked(end) && !layout.rows[end + 1].ghost) {
+        end++;
+        if (keep(end)) break;
+      }
     }
     if (end - start + 1 >= minLength) runs.push({ first: start, last: end });
     start = end + 1;

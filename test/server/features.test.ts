@@ -287,8 +287,13 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
       { range: range(15, 50, 62), target: `${uriOf(users)}#L15`, tooltip: 'Open revision 1a2b3c4d5e6f (create users)' },
     ]);
     const lensUsers = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uriOf(users) } });
-    assert.deepEqual(lensUsers.map((l) => [l.range.start.line, l.command?.title]), [[14, '2 children · branch point · base']]);
+    assert.deepEqual(lensUsers.map((l) => [l.range.start.line, l.command?.title]), [[14, '2 children · branch point · base'], [14, '$(type-hierarchy) Show in Graph']]);
+    // "Show in Graph" runs the extension's alembic.showGraph on this project and revision.
+    const show = lensUsers[1].command;
+    assert.equal(show?.command, 'alembic.showGraph');
+    assert.equal(show?.arguments?.[1], '1a2b3c4d5e6f');
+    assert.equal(typeof show?.arguments?.[0], 'string');
     const lensEmail = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uriOf(email) } });
-    assert.deepEqual(lensEmail.map((l) => [l.range.start.line, l.command?.title]), [[14, '0 children · head']]);
+    assert.deepEqual(lensEmail.map((l) => [l.range.start.line, l.command?.title]), [[14, '0 children · head'], [14, '$(type-hierarchy) Show in Graph']]);
   });
 });

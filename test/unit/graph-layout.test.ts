@@ -113,8 +113,8 @@ describe('layoutGraph', () => {
     }
   });
 
-  it('grows linearly: 8x the revisions take well under 30x the time (no quadratic step)', () => {
-    const small = inputsOf(generateSpecs(1250, 3));
+  it('grows linearly: 10x the revisions take well under 100x the time (no quadratic step)', () => {
+    const small = inputsOf(generateSpecs(1000, 3));
     const big = inputsOf(generateSpecs(10000, 3));
     const time = (xs: LayoutInput[]): number => {
       let best = Infinity;
@@ -125,10 +125,9 @@ describe('layoutGraph', () => {
       }
       return best;
     };
-    time(small);
-    time(big);
+    for (let k = 0; k < 3; k++) time(small) + time(big);
     const ratio = time(big) / time(small);
-    assert.ok(ratio < 30, `10,000 / 1,250 revisions took ${ratio.toFixed(1)}x`);
+    assert.ok(ratio < 50, `10,000 / 1,000 revisions took ${ratio.toFixed(1)}x`);
   });
 });
 
@@ -138,7 +137,8 @@ describe('linearRuns and foldLines', () => {
   it('finds runs, broken by rows that must stay (heads, labels, current…)', () => {
     const l = layoutGraph(chain(10));
     assert.deepEqual(linearRuns(l, 3, () => false), [{ first: 0, last: 9 }]);
-    assert.deepEqual(linearRuns(l, 3, (row) => row === 5), [{ first: 0, last: 4 }, { first: 5, last: 9 }]);
+    assert.deepEqual(linearRuns(l, 3, (row) => row === 5), [{ first: 0, last: 5 }, { first: 6, last: 9 }], 'a kept row ends a run, visible');
+    assert.deepEqual(linearRuns(l, 3, (row) => row === 5 || row === 4), [{ first: 0, last: 4 }, { first: 5, last: 9 }]);
   });
 
   it('does not run through a branch point, a merge, a ghost or a depends_on end', () => {

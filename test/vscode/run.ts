@@ -15,6 +15,7 @@ import { installEnvTest } from './install-env';
 import { packageTest } from './package';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
+import { graphTests } from './ui/graph';
 import { mergeHeadsTests } from './ui/merge-heads';
 import { paletteFlowTests } from './ui/palette-flows';
 import { sidebarStateTests } from './ui/sidebar-states';
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
     await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
+    await runUiTests(shared, 'UI: the revision graph', graphTests, counts, grep);
   } finally {
     await shared.close();
   }

@@ -165,7 +165,8 @@ export function drawMinimap(model: GraphModel, canvas: HTMLCanvasElement, scroll
   c.setTransform(dpr, 0, 0, dpr, 0, 0);
   c.clearRect(0, 0, w, h);
   const n = Math.max(1, model.lines.length);
-  const step = h / n;
+  // A short history is not stretched over the whole height: at most 4 px a line.
+  const step = Math.min(4, h / n);
   const colors = stateColors();
   const laneW = Math.max(1, Math.min(6, (w - 8) / Math.max(1, model.lanes)));
   model.lines.forEach((line, i) => {
@@ -174,8 +175,8 @@ export function drawMinimap(model: GraphModel, canvas: HTMLCanvasElement, scroll
   });
   const g = geometry(zoom);
   const total = n * g.lineHeight;
-  const y = (scroller.scrollTop / total) * h;
-  const vh = Math.min(h, (scroller.clientHeight / total) * h);
+  const y = (scroller.scrollTop / total) * n * step;
+  const vh = Math.min(n * step, (scroller.clientHeight / total) * n * step);
   c.strokeStyle = cssColor('--vscode-focusBorder', '#007fd4');
   c.lineWidth = 1.5;
   c.strokeRect(1, y + 0.75, w - 2, Math.max(4, vh - 1.5));

@@ -360,7 +360,8 @@ minimap.addEventListener('mousedown', (e) => {
   const jump = (ev: MouseEvent): void => {
     if (!model) return;
     const rect = minimap.getBoundingClientRect();
-    const frac = Math.max(0, Math.min(1, (ev.clientY - rect.top) / rect.height));
+    const drawn = Math.min(rect.height, 4 * model.lines.length);
+    const frac = Math.max(0, Math.min(1, (ev.clientY - rect.top) / drawn));
     scroller.scrollTop = frac * model.lines.length * geometry(view.zoom).lineHeight - scroller.clientHeight / 2;
   };
   jump(e);
