@@ -10,8 +10,8 @@ import { indent, REPO_ROOT, type Counts } from './harness';
 
 const MAX_BYTES = 1024 * 1024;
 /** Every file the package may hold (paths inside `extension/`), and the ones it must. */
-const REQUIRED = ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'media/icon.png', 'media/alembic.svg', 'syntaxes/alembic-revision.injection.json'];
-const ALLOWED = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|cli)\.js|dist\/[^/]+\.wasm|media\/[^/]+\.(png|svg)|syntaxes\/[^/]+\.json)$/;
+const REQUIRED = ['package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'media/icon.png', 'media/alembic.svg', 'media/graph/graph.css', 'dist/webview/graph.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'syntaxes/alembic-revision.injection.json'];
+const ALLOWED = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|cli)\.js|dist\/[^/]+\.wasm|dist\/webview\/graph\.js|dist\/codicons\/codicon\.(css|ttf)|media\/[^/]+\.(png|svg)|media\/graph\/graph\.css|syntaxes\/[^/]+\.json)$/;
 
 /** What the bundles load at run time from their folder (WebAssembly): it must ship too. */
 function distAssets(): string[] {

@@ -69,6 +69,8 @@ async function main(): Promise<number> {
     if (vsix) {
       await runUiTests(shared, 'UI (installed from the .vsix): smoke', smokeTests, counts, undefined, vsix);
       await runUiTests(shared, 'UI (installed from the .vsix): scenario 1, upgrade and downgrade from the tree', upgradeDowngradeTests, counts, undefined, vsix);
+      // The graph webview loads its script, stylesheet and codicon font from the package: a missing asset fails it.
+      await runUiTests(shared, 'UI (installed from the .vsix): the revision graph', graphTests, counts, undefined, vsix);
     }
     await runUiTests(shared, 'UI: scenario 2, create a revision from the command palette', createRevisionTests, counts, grep);
     await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);

@@ -62,6 +62,16 @@ export const graphTests: UiTest[] = [
         },
         async () => JSON.stringify(await Promise.all(REVISIONS.map((r) => rowLabel(frame, r.id)))),
       );
+      // The codicon font the webview ships (no remote resource) is loaded.
+      const codicons = await frame.locator('body').evaluate(async () => {
+        await document.fonts.ready;
+        let loaded = false;
+        document.fonts.forEach((f) => {
+          if (f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded') loaded = true;
+        });
+        return loaded;
+      });
+      if (!codicons) throw new Error('the codicon font did not load in the graph webview');
       const nodes = await frame.locator('svg#edges .node').count();
       if (nodes !== REVISIONS.length) throw new Error(`${nodes} nodes drawn for ${REVISIONS.length} revisions`);
       const dashed = await frame.locator('svg#edges path.edge').count();
