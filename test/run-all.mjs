@@ -2,8 +2,11 @@
 // a single line `N passed, N failed` (plus `, N skipped` when any were skipped).
 //   node test/run-all.mjs            all suites
 //   node test/run-all.mjs unit db    only those suites
+//   node test/run-all.mjs lint       only the lint step (ESLint + import cycles)
 // Suites: unit (pure core + io), diff (core vs real Alembic), server (LSP over stdio),
 // db (real PostgreSQL + real alembic), vscode (real VS Code in code-server).
+// The lint step (ESLint with type information, then scripts/import-cycles.mjs) runs with every
+// full run and when `lint` is named; any finding fails the run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const all = ['unit', 'diff', 'server', 'db', 'vscode'];
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : all;
+const args = process.argv.slice(2);
+const lint = args.length === 0 || args.includes('lint');
+const wanted = args.length ? args.filter((a) => a !== 'lint') : all;
 for (const s of wanted) {
   if (!all.includes(s)) {
     console.error(`unknown suite '${s}' (known: ${all.join(', ')})`);
@@ -29,6 +34,13 @@ const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-test
 let buildFailed = 0;
 if (run('node', ['esbuild.mjs']) !== 0) buildFailed++;
 if (run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', '.']) !== 0) buildFailed++;
+let lintFailed = 0;
+if (lint) {
+  console.log('\n=== lint ===');
+  if (run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', '.']) !== 0) lintFailed++;
+  if (run(process.execPath, [path.join(root, 'scripts/import-cycles.mjs')]) !== 0) lintFailed++;
+  console.log(lintFailed ? `lint: ${lintFailed} step(s) failed` : 'lint: no findings');
+}
 
 const exitCodes = {};
 for (const suite of wanted) {
@@ -52,7 +64,7 @@ for (const suite of wanted) {
 }
 
 let passed = 0;
-let failed = buildFailed;
+let failed = buildFailed + lintFailed;
 let skipped = 0;
 const seen = new Set();
 if (fs.existsSync(countsFile)) {
@@ -74,5 +86,6 @@ for (const [suite, code] of Object.entries(exitCodes)) {
 }
 fs.rmSync(path.dirname(countsFile), { recursive: true, force: true });
 if (buildFailed) console.log(`build/type-check: ${buildFailed} step(s) failed`);
+if (lintFailed) console.log(`lint: ${lintFailed} step(s) failed (npm run lint)`);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

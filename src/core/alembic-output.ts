@@ -84,8 +84,11 @@ export function parseTraceback(text: string): PythonTraceback | null {
   return null;
 }
 
-function stripSentenceEnd(s: string): string {
-  return s.replace(/[\s.]+$/, '');
+/** `s` without the dots and whitespace it ends with (a loop: `/[\s.]+$/` is quadratic on long runs). */
+export function stripSentenceEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === '.' || /\s/.test(s[end - 1]))) end--;
+  return s.slice(0, end);
 }
 
 function multipleHeadsSummary(message: string): AlembicFailure {

@@ -29,7 +29,12 @@ export type ParsedDbUrl =
 /** The placeholder `alembic init` writes; it names no database. */
 export const ALEMBIC_PLACEHOLDER_URL = 'driver://user:pass@localhost/dbname';
 
+// SQLAlchemy's own pattern (sqlalchemy/engine/url.py), kept verbatim for parity. The exchange the
+// rule sees (`@` in both username and host) cannot blow up: the pattern is anchored and every text
+// after `name://` matches (each later part is optional, the query takes the rest), so the first
+// backtrack that finds an `@` succeeds.
 const URL_PATTERN =
+  // eslint-disable-next-line regexp/no-super-linear-backtracking -- see above
   /^(?<name>[\w+]+):\/\/(?:(?<username>[^:/]*)(?::(?<password>[^@]*))?@)?(?:(?:\[(?<ipv6host>[^/?]+)\]|(?<ipv4host>[^/:?]+))?(?::(?<port>[^/?]*))?)?(?:\/(?<database>[^?]*))?(?:\?(?<query>.*))?$/su;
 
 const POSTGRES_DIALECTS = new Set(['postgresql', 'postgres']);

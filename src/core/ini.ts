@@ -46,7 +46,19 @@ export interface IniDocument {
 export const DEFAULT_SECTION = 'DEFAULT';
 const MAX_INTERPOLATION_DEPTH = 10;
 const SECTION_RE = /^\[(.+)\]/;
-const OPTION_RE = /^(.*?)\s*([=:])\s*(.*)$/s;
+
+/**
+ * configparser's OPTCRE `(?P<option>.*?)\s*(?P<vi>[=:])\s*(?P<value>.*)$` without the regex: the
+ * option ends at the first `=` or `:`, its trailing and the value's leading whitespace dropped. (The
+ * regex takes quadratic time on a long run of spaces with no delimiter after it.)
+ */
+export function splitOption(line: string): [option: string, delimiter: string, value: string] | null {
+  const eq = line.indexOf('=');
+  const colon = line.indexOf(':');
+  const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+  if (at < 0) return null;
+  return [line.slice(0, at).trimEnd(), line[at], line.slice(at + 1).trimStart()];
+}
 
 interface Building {
   entry: IniEntry;
@@ -65,7 +77,7 @@ export function parseIni(text: string): IniDocument {
 
   const finish = (): void => {
     if (building) {
-      building.entry.raw = building.parts.join('\n').replace(/\s+$/, '');
+      building.entry.raw = building.parts.join('\n').trimEnd();
       building = null;
     }
   };
@@ -112,7 +124,7 @@ export function parseIni(text: string): IniDocument {
       // Python stops reading here; nothing after this line counts.
       return doc;
     }
-    const optionMatch = OPTION_RE.exec(value);
+    const optionMatch = splitOption(value);
     if (!optionMatch) {
       // Python records the error and goes on; deeper-indented lines still continue the last option.
       doc.errors.push({
@@ -122,7 +134,7 @@ export function parseIni(text: string): IniDocument {
       continue;
     }
     finish();
-    const key = optionMatch[1].trimEnd().toLowerCase();
+    const key = optionMatch[0].toLowerCase();
     if (!key) {
       doc.errors.push({ message: 'Option name is empty', line: lineNo });
     }
@@ -131,7 +143,7 @@ export function parseIni(text: string): IniDocument {
       doc.errors.push({ message: `Option '${key}' in section '${currentName ?? ''}' already exists`, line: lineNo });
     }
     added.add(addedKey);
-    const entry: IniEntry = { key, raw: optionMatch[3].trim(), line: lineNo };
+    const entry: IniEntry = { key, raw: optionMatch[2].trim(), line: lineNo };
     current.set(key, entry);
     building = { entry, parts: [entry.raw] };
   }

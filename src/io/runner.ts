@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseAlembicFailure, type AlembicFailure } from '../core/alembic-output';
+import { parseAlembicFailure, stripSentenceEnd, type AlembicFailure } from '../core/alembic-output';
 
 export type { AlembicFailure } from '../core/alembic-output';
 export { locateAlembic, type LocatedAlembic, type LocateAlembicOptions } from './locate-alembic';
@@ -109,7 +109,7 @@ function wrapperFailure(command: string[], exitCode: number | null, stderr: stri
   if (!/not found|No such file|executable file|permission denied/i.test(last)) return null;
   return {
     kind: 'exit',
-    summary: `'${command.join(' ')}' could not start alembic (${last.replace(/[.\s]+$/, '')}): check the "${COMMAND_SETTING}" setting.`,
+    summary: `'${command.join(' ')}' could not start alembic (${stripSentenceEnd(last)}): check the "${COMMAND_SETTING}" setting.`,
   };
 }
 

@@ -11,7 +11,7 @@ import type { MigrationFile } from '../core/types';
 import { discoverProjects } from '../io/discover';
 import { readMigrationFile, scanProject } from '../io/scan';
 import type { DatabaseStateParams, ProjectSnapshot, ServerSettings } from '../protocol/protocol';
-import { DiagnosticsPublisher } from './diagnostics';
+import { type DiagnosticsPublisher } from './diagnostics';
 import { isSameOrInside } from './paths';
 import { Project, projectKey, type FolderInfo } from './project';
 import { Linter, projectOverrides, readPythonText, toLintSettings } from './lint';

@@ -245,7 +245,7 @@ describe('cli status against a real PostgreSQL', function () {
     assert.equal(r.stderr.split('\n').length, 2, r.stderr);
     assert.ok(r.stderr.startsWith(`alembic-migrations: cannot read the version table on someone@127.0.0.1:${port}/app: `), r.stderr);
     assert.ok(!r.stderr.includes('hunter2secret'));
-    assert.ok(!/\n\s+at /u.test(r.stderr), 'a stack trace was printed');
+    assert.ok(!/\n[ \t]+at /u.test(r.stderr), 'a stack trace was printed');
   });
 
   it('lists the table rows in the order alembic history prints (1.10+ sorted load order) on a branched project', async () => {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { AlembicRunner, locateAlembic } from '../../io/runner';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 import { Config } from '../host/config';
-import { Log, describe } from '../host/log';
+import { type Log, describe } from '../host/log';
 import { pythonInterpreter } from './python';
 import { explainRestricted, isTrusted } from '../host/trust';
 

@@ -9,8 +9,8 @@ import { parseCurrentOutput } from '../../core/alembic-output';
 import { readVersionTable } from '../../io/pg';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 import { Config } from '../host/config';
-import { Log, describe } from '../host/log';
-import { AlembicRuns, targetOf } from '../alembic/runs';
+import { type Log, describe } from '../host/log';
+import { type AlembicRuns, targetOf } from '../alembic/runs';
 import { isTrusted } from '../host/trust';
 import type { DbErrorReason, DbRead } from './dbread';
 

@@ -21,7 +21,7 @@ import {
   type ProjectSnapshot,
 } from '../../protocol/protocol';
 import { SECTION } from '../host/config';
-import { Log, describe } from '../host/log';
+import { type Log, describe } from '../host/log';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 const MAX_RESTARTS = 5;

@@ -12,7 +12,7 @@ export async function hasProject(): Promise<boolean> {
   for (const uri of await vscode.workspace.findFiles('**/pyproject.toml', EXCLUDE, 50)) {
     try {
       const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-      if (/^\s*\[\s*tool\s*\.\s*alembic\s*[\].]/m.test(text)) return true;
+      if (/^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*alembic[ \t]*[\].]/m.test(text)) return true;
     } catch {
       // unreadable: not a project we can use
     }

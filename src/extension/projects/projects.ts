@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 import type { DatabaseReader } from '../db/database';
 import { noteOf, type DbRead } from '../db/dbread';
-import { Log, describe } from '../host/log';
+import { type Log, describe } from '../host/log';
 import { SnapshotGraph, type DbStates } from '../plans';
 import type { ServerClient } from '../lsp/client';
 
@@ -82,7 +82,7 @@ export class ProjectStore implements vscode.Disposable {
   refreshDatabase(key?: string): Promise<void> {
     return this.enqueue(async () => {
       this.entries = await Promise.all(
-        this.entries.map((e) => (key === undefined || e.snapshot.key === key ? this.load(e.snapshot) : e)),
+        this.entries.map((e) => (key === undefined || e.snapshot.key === key ? this.load(e.snapshot) : Promise.resolve(e))),
       );
       this.fireIfChanged();
     });

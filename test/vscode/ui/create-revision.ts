@@ -46,8 +46,8 @@ export const createRevisionTests: UiTest[] = [
         return added.length === 1 ? added[0] : undefined;
       }, async () => JSON.stringify((await versionFiles(ws)).filter((f) => !before.has(f))));
       const text = await fs.readFile(path.join(ws.project.versionsDir, created), 'utf8');
-      const id = /^revision(?:\s*:\s*[^=]+)?\s*=\s*['"]([0-9a-f]+)['"]/m.exec(text)?.[1];
-      const down = /^down_revision(?:\s*:\s*[^=]+)?\s*=\s*(.+)$/m.exec(text)?.[1]?.trim();
+      const id = /^revision[ \t]*(?::[^=\n]*)?=[ \t]*['"]([0-9a-f]+)['"]/m.exec(text)?.[1];
+      const down = /^down_revision[ \t]*(?::[^=\n]*)?=(.+)$/m.exec(text)?.[1]?.trim();
       if (!id) throw new Error(`no revision id in ${created}:\n${text}`);
       if (down !== `'${head.id}'`) throw new Error(`down_revision of ${created} is ${down}, expected '${head.id}'`);
       if (!text.startsWith(`"""${MESSAGE}`)) throw new Error(`${created} does not start with the message:\n${text.slice(0, 200)}`);

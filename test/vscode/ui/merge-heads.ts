@@ -86,7 +86,7 @@ export const mergeHeadsTests: UiTest[] = [
         return files.length === 1 ? files[0] : undefined;
       }, async () => JSON.stringify(await added()));
       const text = await fs.readFile(path.join(ws.project.versionsDir, merge), 'utf8');
-      const down = /^down_revision(?:\s*:\s*[^=]+)?\s*=\s*(.+)$/m.exec(text)?.[1] ?? '';
+      const down = /^down_revision[ \t]*(?::[^=\n]*)?=(.+)$/m.exec(text)?.[1] ?? '';
       for (const id of TWO_HEAD_IDS) if (!down.includes(`'${id}'`)) throw new Error(`down_revision of ${merge} is ${down}: ${id} missing`);
       const heads = (await alembic(ws, ['heads'])).trim().split('\n').filter(Boolean);
       if (heads.length !== 1) throw new Error(`alembic still sees several heads: ${JSON.stringify(heads)}`);

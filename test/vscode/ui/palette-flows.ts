@@ -3,6 +3,7 @@
 // starts at the newest applied ancestor (so the parent's SQL is included) in a read-only
 // document, and "Downgrade One Revision" on the own-base branch says where the database lands
 // (not "base (an empty version table)": the other head's row stays) and reverts only that branch.
+import type { Page } from 'playwright-core';
 import type { ProjectRevision } from '../../support/alembic-project';
 import type { UiTest } from '../harness';
 import { alembic, makeWorkspace } from '../fixtures';
@@ -19,7 +20,7 @@ const REVS: ProjectRevision[] = [
   { id: 'e100000000e1', down: null, message: 'create events', branchLabels: ['extra'] },
 ];
 
-async function pickRow(wb: { page: import('playwright-core').Page }, text: string): Promise<void> {
+async function pickRow(wb: { page: Page }, text: string): Promise<void> {
   const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await row.click();

@@ -3,6 +3,7 @@
 // (Downgrade One Revision asks which branch and reverts only that one), an unreachable server
 // (an error row that says so), a non-PostgreSQL database read through `alembic current`, and a
 // workspace with two projects (the status bar names the one it describes).
+import type { Page } from 'playwright-core';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +25,7 @@ const BRANCHED: ProjectRevision[] = [
 ];
 const msg = (id: string) => ({ id, message: BRANCHED.find((r) => r.id === id)?.message ?? '' });
 
-async function quickPickRow(wb: { page: import('playwright-core').Page }, text: string) {
+async function quickPickRow(wb: { page: Page }, text: string) {
   const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   return row;
