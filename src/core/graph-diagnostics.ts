@@ -4,6 +4,7 @@
 import type { Diagnostic, IdRefKind, MigrationFile, Range, RelatedLocation, Revision } from './types';
 import type { RevisionGraph } from './graph';
 import { illegalCharsIn } from './errors';
+import { countedHeads, mergeCandidates } from './merge';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -68,21 +69,6 @@ export function mergeCommand(heads: readonly string[]): string {
   return `alembic merge -m "merge heads" ${heads.join(' ')}`;
 }
 
-/**
- * The heads that count for multiple-heads / labelled-heads: a broken down_revision cuts its chain
- * off, and the part below then ends in a head of its own. That extra head is noise on top of the
- * missing-down-revision error, so heads whose down_revision ancestry (the head included) holds a
- * revision with a missing down_revision are left out. Heads that remain still count as usual.
- */
-function countedHeads(graph: RevisionGraph, heads: string[]): string[] {
-  if (heads.length < 2) return heads;
-  const broken: string[] = [];
-  for (const m of graph.missingRefs) if (m.field === 'down_revision') broken.push(m.from);
-  if (broken.length === 0) return heads;
-  const cutOff = graph.descendants(broken);
-  return heads.filter((h) => !cutOff.has(h));
-}
-
 const computed = new WeakMap<RevisionGraph, readonly Diagnostic[]>();
 
 /**
@@ -128,18 +114,11 @@ export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly
 
   // Heads: bucket the true heads (down_revision only, winners only) by their effective labels.
   // graph.heads (sorted) holds every true head, plus a duplicated id whose winning file has children.
-  const heads = countedHeads(graph, graph.heads.filter((h) => (graph.revisions.get(h) as Revision).children.length === 0));
+  // Which heads are crowded (want a merge) is core/merge.ts's rule, shared with the sidebar.
+  const heads = countedHeads(graph);
   if (heads.length > 1) {
-    const buckets = new Map<string, string[]>();
-    for (const h of heads) {
-      const key = graph.effectiveBranchLabels(h).join(',');
-      const b = buckets.get(key);
-      if (b) b.push(h);
-      else buckets.set(key, [h]);
-    }
-    const crowded = [...buckets.entries()].filter(([, hs]) => hs.length > 1);
-    for (const [key, hs] of crowded) {
-      const labels = key === '' ? [] : key.split(',');
+    const crowded = mergeCandidates(graph);
+    for (const { labels, heads: hs } of crowded) {
       const where = labels.length === 0 ? '' : ` on branch ${labels.map((l) => `'${l}'`).join(', ')}`;
       const command = labels.length === 0 ? 'alembic upgrade head' : `alembic upgrade ${labels[0]}@head`;
       const message =

@@ -17,7 +17,7 @@ interface Resolved {
   branch: string | null;
 }
 
-class Resolver {
+export class Resolver {
   constructor(private readonly g: RevisionGraph) {}
 
   /** A key of alembic's map (a revision id or a branch label) → revision id. */
@@ -171,7 +171,7 @@ class Resolver {
         if (br) {
           let list = this.filterForLineage(this.getRevisionsOf(current), br);
           if (list.length === 0) list = this.filterForLineage(this.allCurrent(current), br);
-          if (list.length !== 1) throw new RevisionError(`Cannot tell which current revision of branch '${br}' to walk down from (${list.join(', ') || 'none'})`);
+          if (list.length !== 1) throw new RevisionError(`Cannot tell which current revision of branch '${br}' to walk down from (${list.join(', ') || 'none'}); alembic 1.8 fails here with an AssertionError`);
           sym = list[0];
         } else {
           if (current.length === 0) throw new RelativeTargetError(`Relative revision ${relative} didn't produce ${Math.abs(n)} migrations`);

@@ -107,4 +107,5 @@ export interface Revision {
   dependents: string[];
 }
 
-export type RevisionState = 'current' | 'applied' | 'pending';
+/** 'unknown': the database holds a revision the folder lacks, which may stand on it. 'broken': a link of the revision names a revision no file defines. */
+export type RevisionState = 'current' | 'applied' | 'pending' | 'unknown' | 'broken';
