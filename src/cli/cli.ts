@@ -13,6 +13,7 @@ import { revisionsInScope, type LintScope } from '../core/lint/scope';
 import { lintFiles, projectSeverities } from './lint';
 import { sarifLog } from './sarif';
 import { graphDiagnostics } from '../core/graph-diagnostics';
+import { PLAN_HELP, runPlanArgv } from './plan';
 
 
 const GRAPH_OPTIONS: OptionSpec[] = [
@@ -28,7 +29,7 @@ const CHECK_OPTIONS: OptionSpec[] = [
   HELP_OPTION,
 ];
 
-const USAGE = 'usage: alembic-migrations <graph|check|status> [options] [PATH]';
+const USAGE = 'usage: alembic-migrations <graph|check|status|plan> [options] [PATH]';
 
 const MAIN_HELP = `${USAGE}
 
@@ -39,6 +40,8 @@ commands:
   graph    the revision graph: history view (newest first), or --json
   check    diagnostics as path:line: severity code: message; exit 1 on any error
   status   which revisions the database has applied (reads the version table; PostgreSQL)
+  plan     what \`alembic upgrade|downgrade|stamp TARGET\` would do to the database, without
+           running it (plan upgrade head, plan downgrade -1, plan stamp --purge REV; --json)
 
 PATH is the folder to work in (default: the current folder). Without --config or --versions the
 Alembic project in it is discovered (alembic.ini, pyproject.toml with [tool.alembic]); when
@@ -48,7 +51,8 @@ options:
   -h, --help       show help (also: alembic-migrations <command> --help)
   -V, --version    show the version
 
-exit status: 0 ok, 1 check failed, 2 usage or environment error.`;
+exit status: 0 ok, 1 check failed, 2 usage or environment error (or, for plan, a target
+alembic would refuse).`;
 
 const GRAPH_HELP = `usage: alembic-migrations graph [options] [PATH]
 
@@ -172,7 +176,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (first === '-h' || first === '--help' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
       const cmd = topic !== undefined ? commandOf(topic) : undefined;
-      if (topic !== undefined && !cmd) throw new UsageError(`unknown command '${topic}' (commands: graph, check, status)`);
+      if (topic === 'plan') {
+        io.out(PLAN_HELP + '\n');
+        return 0;
+      }
+      if (topic !== undefined && !cmd) throw new UsageError(`unknown command '${topic}' (commands: graph, check, status, plan)`);
       io.out((cmd ? cmd.help : MAIN_HELP) + '\n');
       return 0;
     }
@@ -180,10 +188,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(`alembic-migrations ${version()}\n`);
       return 0;
     }
+    if (first === 'plan') return await runPlanArgv(rest, io);
     const command = commandOf(first);
     if (!command) {
-      if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'; a command comes first: graph, check or status`);
-      throw new UsageError(`unknown command '${first}' (commands: graph, check, status)`);
+      if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'; a command comes first: graph, check, status or plan`);
+      throw new UsageError(`unknown command '${first}' (commands: graph, check, status, plan)`);
     }
     const args = parseArgs(rest, command.options, first);
     if (flag(args, 'help')) {

@@ -3,7 +3,7 @@
 import { alembicHistoryOrder } from '../core/history-order';
 import { formatOptions, flag, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
 import { chooseDatabaseUrl, parseSqlalchemyUrl } from '../core/dburl';
-import { computeDbState, type DbState } from '../core/state';
+import { computeDbState, countStates, type DbState } from '../core/state';
 import type { RevisionGraph } from '../core/graph';
 import { displayPath } from './format';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
@@ -41,7 +41,7 @@ unreadable project, or the database could not be read.
 options:
 ${formatOptions(STATUS_OPTIONS)}`;
 
-function timeoutMs(args: ParsedArgs): number {
+export function timeoutMs(args: ParsedArgs): number {
   const raw = value(args, 'timeout');
   if (raw === undefined) return 10_000;
   const n = Number(raw);
@@ -83,15 +83,9 @@ export function statusLines(graph: RevisionGraph, state: DbState): string[] {
 }
 
 function countLine(state: DbState): string {
-  let applied = 0;
-  let current = 0;
-  let pending = 0;
-  for (const s of state.states.values()) {
-    if (s === 'current') current++;
-    else if (s === 'applied') applied++;
-    else pending++;
-  }
-  return `${current + applied} applied (${current} current), ${pending} pending${state.missing.length ? `, ${state.missing.length} missing` : ''}`;
+  const c = countStates(state.states);
+  const extra = [c.unknown ? `${c.unknown} unknown` : '', c.broken ? `${c.broken} broken` : '', state.missing.length ? `${state.missing.length} missing` : ''].filter(Boolean);
+  return `${c.current + c.applied} applied (${c.current} current), ${c.pending} pending${extra.map((x) => `, ${x}`).join('')}`;
 }
 
 /** The URL options `status` and `check --lint pending` share. */
@@ -99,7 +93,7 @@ export const DATABASE_OPTIONS: readonly OptionSpec[] = STATUS_OPTIONS.filter((o)
 
 /** Reads the version table the options (or the config's sqlalchemy.url) name; CliError when it cannot. */
 export async function readDatabaseState(args: ParsedArgs, io: CliIo, project: LoadedProject): Promise<{
-  state: DbState; display: string; table: string; schema: string | null; noTable: boolean;
+  rows: string[]; state: DbState; display: string; table: string; schema: string | null; noTable: boolean;
 }> {
   const timeout = timeoutMs(args);
   const chosen = chooseDatabaseUrl({
@@ -127,7 +121,8 @@ export async function readDatabaseState(args: ParsedArgs, io: CliIo, project: Lo
     throw new CliError(`cannot read the version table on ${parsed.display}: ${read.message}`);
   }
   const rows = read.kind === 'ok' ? read.rows : [];
-  return { state: computeDbState(project.graph, rows), display: parsed.display, table, schema, noTable: read.kind === 'no-table' };
+  // The state's rows sorted (for display); `rows` in table order, as alembic reads them.
+  return { rows, state: computeDbState(project.graph, [...rows].sort()), display: parsed.display, table, schema, noTable: read.kind === 'no-table' };
 }
 
 export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {

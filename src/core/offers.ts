@@ -126,12 +126,20 @@ function lazy(_graph: RevisionGraph, _rows: readonly string[], command: PlanComm
 /**
  * `alembic` arguments for a revision's own SQL, rendered offline: a pending (or unknown) revision's
  * upgrade SQL (`upgrade <down>:<id> --sql`, from base for a base revision), an applied one's
- * downgrade SQL (`downgrade <id>:<down> --sql`). A merge revision names one of its parents as the
- * start (alembic's offline mode takes one start revision); its own SQL is the same whichever.
+ * downgrade SQL (`downgrade <id>:<down> --sql`). alembic's offline mode starts from one revision,
+ * so a pending merge's upgrade starts at the parent that drags in the fewest other revisions;
+ * `others` lists those (their SQL is in the output too), in run order.
  */
-export function ownSqlArgs(graph: RevisionGraph, rows: readonly string[], id: string): string[] {
+export function ownSql(graph: RevisionGraph, rows: readonly string[], id: string): { args: string[]; others: string[] } {
   const parents = graph.parentsOf(id);
   const applied = appliedBy(graph, rows.filter((r) => graph.revisions.has(r))).has(id);
-  if (applied) return ['downgrade', `${id}:${parents.length > 0 ? parents[0] : 'base'}`, '--sql'];
-  return ['upgrade', parents.length > 0 ? `${parents[0]}:${id}` : id, '--sql'];
+  if (applied) return { args: ['downgrade', `${id}:${parents.length > 0 ? parents[0] : 'base'}`, '--sql'], others: [] };
+  if (parents.length === 0) return { args: ['upgrade', id, '--sql'], others: [] };
+  let best: { args: string[]; others: string[] } | null = null;
+  for (const p of parents) {
+    const r = tryPlan(graph, [p], { command: 'upgrade', target: id });
+    const others = r.ok ? r.plan.apply.filter((x) => x !== id) : [];
+    if (r.ok && (best === null || others.length < best.others.length)) best = { args: ['upgrade', `${p}:${id}`, '--sql'], others };
+  }
+  return best ?? { args: ['upgrade', `${parents[0]}:${id}`, '--sql'], others: [] };
 }

@@ -43,7 +43,8 @@ export function versionTableQuery(table: string, schema: string | null | undefin
   return [
     'BEGIN TRANSACTION READ ONLY',
     `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`,
-    `SELECT version_num FROM ${versionTableSql(table, schema)} ORDER BY version_num`,
+    // No ORDER BY: rows in table order, as alembic reads them (`downgrade -1` walks the first row's branch).
+    `SELECT version_num FROM ${versionTableSql(table, schema)}`,
     'COMMIT',
   ].join('; ');
 }

@@ -184,8 +184,8 @@ describe('cli status against a real PostgreSQL', function () {
     assert.deepEqual(doc, {
       rows: ['cccc0003'],
       revisions: [
-        { id: 'aaaa0001', state: 'pending' },
-        { id: 'bbbb0002', state: 'pending' },
+        { id: 'aaaa0001', state: 'unknown' },
+        { id: 'bbbb0002', state: 'unknown' },
       ],
       missing: ['cccc0003'],
     });

@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { RevisionGraph } from '../../src/core/graph';
 import { appliedBy, tryPlan, type PlanRequest } from '../../src/core/plan';
-import { downgradeOffers, stampOffers, upgradeOffers } from '../../src/core/offers';
+import { downgradeOffers, ownSql, stampOffers, upgradeOffers } from '../../src/core/offers';
+import { alembic } from './helpers';
 import { migrationFileOf, type RevSpec } from '../support/fixture-writer';
 import { writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
 import { startPostgres, type TestPostgres } from '../support/postgres';
@@ -222,4 +223,22 @@ describe('plans vs real alembic on PostgreSQL: every offered target, generated g
       assert.equal(problems.length, 0, `${problems.length} of ${cases.length} disagree:\n  ${problems.slice(0, 12).join('\n  ')}`);
     });
   }
+
+  it("Show SQL: each revision's own upgrade SQL (pending) or downgrade SQL (applied), rendered by alembic offline", async () => {
+    const graph = RevisionGraph.build(DEMO.map((s) => migrationFileOf(s, `v/${s.id}.py`)));
+    const project = await writeAlembicProject({ url: 'postgresql://offline@127.0.0.1:1/none', revisions: DEMO.map(logging) });
+    projects.push(project);
+    const problems: string[] = [];
+    for (const rows of [['7e4d0a6b3c32']]) {
+      for (const id of graph.newestFirst()) {
+        const { args, others } = ownSql(graph, rows, id);
+        const r = await alembic(project, ...args);
+        const logged = [...r.stdout.matchAll(/INSERT INTO ran \(what, rev\) VALUES \('(up|down)', '(\w+)'\)/gu)].map((m) => `${m[1]} ${m[2]}`);
+        const dir = args[0] === 'upgrade' ? 'up' : 'down';
+        const want = [...others.map((o) => `${dir} ${o}`), `${dir} ${id}`];
+        if (r.code !== 0 || logged.join(',') !== want.join(',')) problems.push(`alembic ${args.join(' ')} (rows ${rows.join(',')}): ${r.code !== 0 ? r.stdout + r.stderr : logged.join(', ')}; want ${want.join(', ')}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
 });

@@ -354,7 +354,7 @@ describe('cli usage errors', () => {
   const cases: Array<[string, string[], string]> = [
     ['an unknown option', ['graph', '--bogus'], "alembic-migrations: unknown option '--bogus' for 'graph' (see 'alembic-migrations graph --help')"],
     ['an unknown short option', ['check', '-x'], "alembic-migrations: unknown option '-x' for 'check' (see 'alembic-migrations check --help')"],
-    ['an unknown command', ['history'], "alembic-migrations: unknown command 'history' (commands: graph, check, status)"],
+    ['an unknown command', ['history'], "alembic-migrations: unknown command 'history' (commands: graph, check, status, plan)"],
     ['an option value missing', ['graph', '--config'], "alembic-migrations: option '--config' needs a value (FILE) (see 'alembic-migrations graph --help')"],
     ['a value outside the choices', ['check', '--format', 'xml'], "alembic-migrations: option '--format' must be one of text, json, github, sarif (got 'xml')"],
     ['a value given to a flag', ['graph', '--json=yes'], "alembic-migrations: option '--json' takes no value (see 'alembic-migrations graph --help')"],
@@ -393,7 +393,7 @@ describe('cli usage errors', () => {
   it('exits 2 with the usage line when no command is given', () => {
     const r = cli([], tmp);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "usage: alembic-migrations <graph|check|status> [options] [PATH]\n(see 'alembic-migrations --help')\n");
+    assert.equal(r.stderr, "usage: alembic-migrations <graph|check|status|plan> [options] [PATH]\n(see 'alembic-migrations --help')\n");
   });
 });
 
@@ -401,8 +401,12 @@ describe('cli help and version', () => {
   it('prints the main help with the commands and exit codes', () => {
     const r = cli(['--help'], tmp);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^usage: alembic-migrations <graph\|check\|status> \[options\] \[PATH\]\n/);
-    assert.match(r.stdout, /exit status: 0 ok, 1 check failed, 2 usage or environment error\./);
+    assert.match(r.stdout, /^usage: alembic-migrations <graph\|check\|status\|plan> \[options\] \[PATH\]\n/);
+    assert.match(r.stdout, /exit status: 0 ok, 1 check failed, 2 usage or environment error \(or, for plan, a target\nalembic would refuse\)\./);
+    const plan = cli(['help', 'plan'], tmp);
+    assert.equal(plan.code, 0);
+    assert.match(plan.stdout, /^usage: alembic-migrations plan upgrade\|downgrade\|stamp TARGET/);
+    for (const opt of ['--url URL', '--purge', '--json', '--config FILE']) assert.ok(plan.stdout.includes(opt), opt);
   });
 
   it('prints per-command help that documents 1-based lines and every option', () => {
