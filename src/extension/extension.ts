@@ -15,6 +15,7 @@ import { RevisionTreeProvider } from './views/tree';
 import { Poller } from './db/poller';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activated = performance.now();
   const subs = context.subscriptions;
   const log = new Log();
   const client = new ServerClient(context, log);
@@ -40,11 +41,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const detectProjects = async (): Promise<void> => {
     if (!client.started) {
+      const t0 = performance.now();
       if (!(await hasProject())) return store.markNone();
+      const t1 = performance.now();
       await client.start();
+      log.info(`Project found in ${ms(t1 - t0)}, language server started in ${ms(performance.now() - t1)}`);
     }
     await store.refresh();
   };
+  // The first paint: how long after activation the tree first had rows with database states.
+  const firstPaint = store.onDidChange(() => {
+    if (store.all().length === 0) return;
+    firstPaint.dispose();
+    log.info(`First rows with states ${ms(performance.now() - activated)} after activation`);
+  });
+  subs.push(firstPaint);
 
   // Edits in a migration file notify on every keystroke: refresh once they pause.
   let pending: NodeJS.Timeout | null = null;
@@ -88,7 +99,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }));
 
   poller.set(new Config().pollIntervalSeconds);
-  await detectProjects();
+  // Not awaited: activation ends here, the first scan and database read fill the tree when ready.
+  void detectProjects().catch((err: unknown) => log.error('Looking for Alembic projects failed', err));
+  log.info(`Activated in ${ms(performance.now() - activated)}`);
+}
+
+function ms(t: number): string {
+  return `${Math.round(t)} ms`;
 }
 
 /** What deactivate() waits for: the language server stopped, no alembic left running. */

@@ -28,6 +28,8 @@ export class ProjectStore implements vscode.Disposable {
   /** What the views last saw; unchanged data fires no event (a root refresh of the tree drops
    * its row handles for a moment, and a click landing then would lose its row). */
   private signature = '';
+  /** The first load's timings were logged. */
+  private timed = false;
 
   constructor(
     private readonly client: ServerClient,
@@ -69,10 +71,17 @@ export class ProjectStore implements vscode.Disposable {
   /** Asks the server for the graphs again, then reads every database. Calls are serialised. */
   refresh(): Promise<void> {
     return this.enqueue(async () => {
+      const t0 = performance.now();
       const snapshots = await this.client.projects();
       // Server down or restarting: keep showing what we had (it refreshes once it is back).
       if (snapshots === null) return;
+      const t1 = performance.now();
       this.entries = await Promise.all(snapshots.map((s) => this.load(s)));
+      if (!this.timed) {
+        this.timed = true;
+        const revisions = snapshots.reduce((n, s) => n + s.revisions.length, 0);
+        this.log.info(`First load: ${snapshots.length} project(s), ${revisions} revisions from the server in ${Math.round(t1 - t0)} ms, databases read in ${Math.round(performance.now() - t1)} ms`);
+      }
       this.loadState = this.entries.length > 0 ? 'some' : this.client.started ? 'none' : this.loadState;
       this.fireIfChanged();
     });

@@ -1,0 +1,240 @@
+// First paint in the real editor: from opening a workspace in code-server to the Revisions
+// sidebar showing revisions *with their database states*, on a generated ~600-revision project
+// whose database (a local PostgreSQL) sits at a middle revision — beside what other Alembic
+// extensions run to show the same (`alembic history` + `alembic current` subprocesses), on the
+// same project and machine, in the same run. `npm run bench` runs it after bench.js.
+//
+//   node out/bench/first-paint.js [--runs N] [--revisions N] [--write]
+//
+// Each editor run starts a fresh code-server (cold user data), loads the production build from
+// the repository, clicks the Alembic icon as soon as it shows, and waits until a row's
+// description holds a state. The extension's own log ("Alembic" output channel, timestamped)
+// says when it was activated and how long each step took (project search, server start, the
+// server's scan, the database read); they are read from the log files code-server writes.
+import { spawn } from 'node:child_process';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureCodeServer, startCodeServer } from '../scripts/code-server';
+import { startPostgres } from '../test/support/postgres';
+import { launchBrowser, until } from '../test/vscode/workbench';
+import { writeBenchProject } from './generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ALEMBIC = '/usr/bin/alembic';
+
+const ENV_PY = `from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    engine = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=None)
+        with context.begin_transaction():
+            context.run_migrations()
+`;
+
+interface Options {
+  runs: number;
+  revisions: number;
+  write: boolean;
+}
+
+function options(argv: string[]): Options {
+  const o: Options = { runs: 3, revisions: 600, write: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') o.runs = Math.max(1, Number(argv[++i]) || 3);
+    else if (argv[i] === '--revisions') o.revisions = Math.max(10, Number(argv[++i]) || 600);
+    else if (argv[i] === '--write') o.write = true;
+  }
+  return o;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timed(cmd: string, args: string[], cwd: string): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve({ ms: performance.now() - started, stdout: stdout + stderr }) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr}`))));
+  });
+}
+
+/** Every file under `dir` whose name ends with `suffix`. */
+function findFiles(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = path.join(d, n);
+      try {
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith(suffix)) out.push(p);
+      } catch {
+        // gone
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface LogFacts {
+  /** Wall-clock time activate() started (from the "Activated in" line's timestamp minus its duration). */
+  activationStart: number | null;
+  activateMs: number | null;
+  firstRowsMs: number | null;
+  projectFoundMs: number | null;
+  serverStartMs: number | null;
+  serverAnswerMs: number | null;
+  dbReadMs: number | null;
+}
+
+function logFacts(text: string): LogFacts {
+  const num = (re: RegExp): number | null => {
+    const m = re.exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  const act = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+) \[info\] Activated in (\d+) ms/m.exec(text);
+  return {
+    activationStart: act ? new Date(`${act[1]}T${act[2]}`).getTime() - Number(act[3]) : null,
+    activateMs: act ? Number(act[3]) : null,
+    firstRowsMs: num(/First rows with states (\d+) ms after activation/),
+    projectFoundMs: num(/Project found in (\d+) ms/),
+    serverStartMs: num(/language server started in (\d+) ms/),
+    serverAnswerMs: num(/from the server in (\d+) ms/),
+    dbReadMs: num(/databases read in (\d+) ms/),
+  };
+}
+
+interface EditorRun {
+  workbenchMs: number;
+  rowsMs: number;
+  facts: LogFacts;
+}
+
+async function editorRun(install: Awaited<ReturnType<typeof ensureCodeServer>>, folder: string): Promise<EditorRun> {
+  const server = await startCodeServer(install, { userSettings: { 'alembic.command': [ALEMBIC] } });
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(server.workbenchUrl(folder, { extensionDevelopmentPath: ROOT }), { waitUntil: 'domcontentloaded', timeout: 90_000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    const workbenchMs = Date.now() - t0;
+    const icon = page.locator('.activitybar [aria-label^="Alembic"]').first();
+    await icon.waitFor({ state: 'visible', timeout: 60_000 });
+    await icon.click();
+    const rowsMs = await until('rows with states', 120_000, async () => {
+      const descriptions = await page.locator('[id="workbench.parts.sidebar"] .monaco-list-row .label-description').allTextContents();
+      return descriptions.some((d) => /\b(applied|current|pending)\b/.test(d)) ? Date.now() - t0 : undefined;
+    });
+    // The extension writes its log lines a moment later: wait for the first-paint line.
+    const facts = await until('the extension log with its timings', 20_000, async () => {
+      const files = findFiles(server.root, 'Alembic.log');
+      const text = (await Promise.all(files.map((f) => fs.readFile(f, 'utf8')))).join('\n');
+      const f = logFacts(text);
+      return f.firstRowsMs !== null && f.activationStart !== null ? f : undefined;
+    });
+    await context.close();
+    return { workbenchMs, rowsMs, facts: { ...facts, activationStart: facts.activationStart === null ? null : facts.activationStart - t0 } };
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+function fmt(ms: number | null): string {
+  if (ms === null || Number.isNaN(ms)) return '—';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+async function main(): Promise<void> {
+  const o = options(process.argv.slice(2));
+  const log = (s: string) => console.log(s);
+  const install = await ensureCodeServer(log);
+  const pg = await startPostgres();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-first-paint-'));
+  try {
+    const url = await pg.createDatabase('firstpaint');
+    const project = await writeBenchProject(dir, o.revisions);
+    await fs.writeFile(path.join(dir, 'alembic.ini'), `[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = ${url.replace(/%/g, '%%')}\n`);
+    await fs.writeFile(path.join(dir, 'migrations', 'env.py'), ENV_PY);
+    const at = project.specs[Math.floor(project.specs.length / 2)].id;
+    await pg.sql(`CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY); INSERT INTO alembic_version VALUES ('${at}')`, 'firstpaint');
+    log(`first paint: ${project.specs.length} revisions, database at ${at}, ${o.runs} run(s) each, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+
+    // The subprocess way, as other Alembic extensions fill their views.
+    const sub: Array<{ history: number; current: number }> = [];
+    for (let i = 0; i < o.runs; i++) {
+      const h = await timed(ALEMBIC, ['history'], dir);
+      const c = await timed(ALEMBIC, ['current'], dir);
+      if (!c.stdout.includes(at)) throw new Error(`alembic current did not report ${at}: ${c.stdout}`);
+      if (h.stdout.split('\n').filter((l) => l.includes('->')).length < project.specs.length) throw new Error('alembic history listed fewer revisions than the project has');
+      sub.push({ history: h.ms, current: c.ms });
+      log(`  subprocesses run ${i + 1}: history ${fmt(h.ms)}, current ${fmt(c.ms)}`);
+    }
+
+    const runs: EditorRun[] = [];
+    for (let i = 0; i < o.runs; i++) {
+      const r = await editorRun(install, dir);
+      runs.push(r);
+      log(`  editor run ${i + 1}: workbench ${fmt(r.workbenchMs)}, activation at ${fmt(r.facts.activationStart)} (activate() ${fmt(r.facts.activateMs)}), rows with states at ${fmt(r.rowsMs)}; log: first rows ${fmt(r.facts.firstRowsMs)} after activation (project found ${fmt(r.facts.projectFoundMs)}, server start ${fmt(r.facts.serverStartMs)}, server answer ${fmt(r.facts.serverAnswerMs)}, database ${fmt(r.facts.dbReadMs)})`);
+    }
+
+    const subMs = median(sub.map((s) => s.history + s.current));
+    const afterActivation = median(runs.map((r) => r.facts.firstRowsMs ?? NaN));
+    const domAfterActivation = median(runs.map((r) => (r.facts.activationStart === null ? NaN : r.rowsMs - r.facts.activationStart)));
+    const m = (f: (r: EditorRun) => number | null) => median(runs.map((r) => f(r) ?? NaN));
+    const lines = [
+      `| ${project.specs.length} revisions, local PostgreSQL, median of ${o.runs} | time |`,
+      '|---|---:|',
+      `| \`alembic history\` + \`alembic current\` (subprocesses, sequential) | ${fmt(subMs)} (${fmt(median(sub.map((s) => s.history)))} + ${fmt(median(sub.map((s) => s.current)))}) |`,
+      `| editor: workbench visible after opening | ${fmt(m((r) => r.workbenchMs))} |`,
+      `| editor: extension activated after opening | ${fmt(m((r) => r.facts.activationStart))} |`,
+      `| editor: \`activate()\` itself | ${fmt(m((r) => r.facts.activateMs))} |`,
+      `| editor: rows with states after activation (extension log) | ${fmt(afterActivation)} |`,
+      `| … of which: project search / server start / server scan answer / database read | ${fmt(m((r) => r.facts.projectFoundMs))} / ${fmt(m((r) => r.facts.serverStartMs))} / ${fmt(m((r) => r.facts.serverAnswerMs))} / ${fmt(m((r) => r.facts.dbReadMs))} |`,
+      `| editor: rows with states on screen after activation (DOM) | ${fmt(domAfterActivation)} |`,
+      `| editor: rows with states on screen after opening | ${fmt(m((r) => r.rowsMs))} |`,
+      `| subprocess way / extension (after activation, log) | ${(subMs / afterActivation).toFixed(1)}× |`,
+    ];
+    log('\n' + lines.join('\n'));
+    if (o.write) {
+      const file = path.join(ROOT, 'bench', 'first-paint.md');
+      await fs.writeFile(file, `# First paint (bench/first-paint.ts)\n\nMachine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}; Node ${process.version}; code-server 4.139.1.\n\n${lines.join('\n')}\n`);
+      log(`written: ${file}`);
+    }
+  } finally {
+    await pg.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
