@@ -14,7 +14,12 @@ function check(cwd: string, ...args: string[]): { code: number | null; stdout: s
   return { code: r.status, stdout: r.stdout };
 }
 
-const rules = (stdout: string): string[] => stdout.split('\n').filter(Boolean).map((l) => l.replace(/^migrations\/versions\/(\w+?)_.*?: \w+ ([\w-]+):.*$/, '$1 $2'));
+/** `path:line: severity rule: message` → `<revision id> <rule>` (files are named `<id>_<slug>.py`). */
+const rules = (stdout: string): string[] => stdout.split('\n').filter(Boolean).map((l) => {
+  const file = path.basename(l.slice(0, l.indexOf(':')));
+  const [, rule] = l.slice(l.indexOf(': ') + 2).split(' ');
+  return `${file.slice(0, file.indexOf('_'))} ${rule.replace(/:$/, '')}`;
+});
 
 describe('cli: check --lint pending reads the database', function () {
   this.timeout(120_000);

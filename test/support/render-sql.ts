@@ -49,7 +49,7 @@ export async function renderUpgradeSql(upBody: string, downBody?: string): Promi
 async function splitScript(script: string): Promise<RenderedStatement[]> {
   const parse = await loadSqlParser();
   // Alembic prints one statement per `;` followed by a blank line; the parser tells the kinds.
-  const chunks = script.split(/;\s*\n\s*\n/).map((c) => c.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean);
+  const chunks = script.split(/;\s*\n\s*\n/).map((c) => c.split('\n').filter((l) => !l.trimStart().startsWith('--')).join('\n').trim()).filter(Boolean);
   const parsed = chunks.map((chunk) => {
     const r = parse(chunk);
     const node = 'error' in r ? undefined : (r.stmts[0] as { stmt?: Record<string, unknown> } | undefined)?.stmt;
