@@ -190,15 +190,30 @@ function sameRange(a: Range, b: Range): boolean {
     a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-/** Python's `str.strip()` whitespace (`str.isspace`), which differs from JavaScript's `trim()`. */
-// eslint-disable-next-line regexp/no-super-linear-move -- readDocstring is being rewritten by worker i11 (issue 11); left as is here.
-const PY_STRIP = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** Python's `str.isspace()` characters, which differ from JavaScript's `trim()` (no BOM; adds
+ * U+001C..U+001F and U+0085). */
+function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/** Python's `str.strip()`, in one pass from each end (a regex `\s+$` backtracks quadratically on a
+ * long run of spaces that is followed by something else). */
+export function pyStrip(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isPyWhitespace(s.charCodeAt(a))) a++;
+  while (b > a && isPyWhitespace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
 
 function readDocstring(text: string, doc: ModuleDocstring, lines: LineIndex, file: MigrationFile): void {
   const value = doc.value;
   // Message: Alembic's `Script.doc`, the first paragraph of the stripped docstring
   // (`re.split("\n\n", __doc__.strip())[0]`); a message wrapped over lines keeps its line breaks.
-  const stripped = value.replace(PY_STRIP, '');
+  const stripped = pyStrip(value);
   if (stripped !== '') {
     const para = stripped.indexOf('\n\n');
     file.message = detach(para < 0 ? stripped : stripped.slice(0, para));

@@ -15,13 +15,16 @@
 //
 // Decoding: UTF-8, BOM stripped. A PEP 263 `coding:` line naming another encoding is honoured.
 // Bytes that are not valid UTF-8 (and no coding line) are decoded with U+FFFD so the file's
-// revision still shows, and the file gets an error `parse-error` problem: Python refuses to load it.
+// revision still shows; outside a comment they give the file an error `parse-error` problem (Python
+// refuses to compile it), inside a comment nothing (Python compiles it).
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, promises as fsp, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { isPackageResource } from '../core/config';
 import { emptyMigrationFile, isRevisionFileName, readMigration } from '../core/migration';
+import { LineIndex } from '../core/python/lines';
+import { commentStarts } from '../core/python/module';
 import type { FileProblem, MigrationFile } from '../core/types';
 import { describeFsError } from './discover';
 
@@ -375,19 +378,77 @@ export function decodePythonSource(buf: Uint8Array): Decoded {
     }
   }
   if (valid) return { text, problem: null };
-  const bad = firstInvalidUtf8(bytes);
-  if (bad < 0) return { text, problem: null };
-  let line = 0;
-  for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
-  return {
-    text,
-    problem: {
-      code: 'parse-error',
-      severity: 'error',
-      message: `File is not valid UTF-8 (byte 0x${bytes[bad].toString(16).padStart(2, '0')}), so Python cannot load it: save it as UTF-8 or declare its encoding in a "# -*- coding: … -*-" line`,
-      range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    },
-  };
+  return decodeInvalidUtf8(bytes);
+}
+
+/**
+ * Bytes that are not valid UTF-8: each bad byte becomes U+FFFD so the file's revision still
+ * shows. Python (compiling the bytes, as importlib does) accepts bad bytes inside a comment and
+ * refuses them anywhere else: only the first bad byte outside a comment is a `parse-error`.
+ */
+function decodeInvalidUtf8(bytes: Buffer): Decoded {
+  const parts: string[] = [];
+  const bad: number[] = [];
+  let length = 0;
+  let from = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const n = utf8SequenceLength(bytes, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (i > from) {
+      const part = bytes.toString('utf8', from, i);
+      parts.push(part);
+      length += part.length;
+    }
+    bad.push(length);
+    parts.push('\uFFFD');
+    length++;
+    i++;
+    from = i;
+  }
+  if (from < bytes.length) parts.push(bytes.toString('utf8', from));
+  const text = parts.join('');
+  const lines = new LineIndex(text);
+  const comments = commentStarts(text, lines);
+  let k = 0;
+  for (const at of bad) {
+    // The last comment starting at or before `at`; `at` is inside it when both are on one line.
+    while (k + 1 < comments.length && comments[k + 1] <= at) k++;
+    const inComment = k < comments.length && comments[k] <= at && lines.lineAt(comments[k]) === lines.lineAt(at);
+    if (inComment) continue;
+    const line = lines.lineAt(at);
+    const b = byteAtChar(bytes, text, at);
+    return {
+      text,
+      problem: {
+        code: 'parse-error',
+        severity: 'error',
+        message: `File is not valid UTF-8 (byte 0x${b.toString(16).padStart(2, '0')}), so Python cannot load it: save it as UTF-8 or declare its encoding in a "# -*- coding: … -*-" line`,
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      },
+    };
+  }
+  return { text, problem: null };
+}
+
+/** The bad byte behind the U+FFFD at `at`: the first byte that breaks UTF-8 there. */
+function byteAtChar(bytes: Buffer, text: string, at: number): number {
+  // Bytes of the text before `at` (each U+FFFD there stood for one byte; valid ones for three).
+  let offset = 0;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) offset++;
+    else if (c < 0x800) offset += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      offset += 4;
+      i++;
+    } else if (c === 0xfffd && utf8SequenceLength(bytes, offset) === 0) offset++;
+    else offset += 3;
+  }
+  return bytes[offset] ?? 0;
 }
 
 /** The encoding a PEP 263 coding line in the first two lines declares, or null. */
@@ -411,36 +472,30 @@ function codingOf(text: string): string | null {
   return null;
 }
 
-/** Offset of the first byte that breaks UTF-8, or -1. */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n: number;
-    let min: number;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    let cp = c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const cc = b[i + k];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
+/** Length of the valid UTF-8 sequence starting at `i` (1 to 4), or 0 when the byte there breaks UTF-8. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  let n: number;
+  let min: number;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 1;
+    min = 0x80;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 2;
+    min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 3;
+    min = 0x10000;
+  } else {
+    return 0;
   }
-  return -1;
+  let cp = c & (0x3f >> n);
+  for (let k = 1; k <= n; k++) {
+    const cc = b[i + k];
+    if (cc === undefined || (cc & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n + 1;
 }

@@ -62,6 +62,9 @@ const VALID: Record<string, string> = {
   'annotated template form': `from typing import Sequence, Union\nrevision: str = 'a'\ndown_revision: Union[str, Sequence[str], None] = ('b',\n  'c')\nbranch_labels: Union[str, Sequence[str], None] = 'l'\n`,
   'empty tuple': `revision = 'a'\ndown_revision = ()\n`,
   'trailing semicolons': `revision = 'a';\ndown_revision = None ; \n`,
+  'form feed at the start of a line': `revision = 'a'\n\fdown_revision = None\n\f\ndef f():\n\f    return 1\n`,
+  'a line that is only a backslash inside a function': `revision = 'a'\ndown_revision = None\ndef f():\n    x = 1\n\\\n\n    return x\n`,
+  'backslash-only lines before a comment and a statement': `revision = 'a'\n\\\n# c\n  \\\n\ndown_revision = None\n`,
   'brackets and strings in function bodies': `revision = 'a'\ndef up():\n    x = ("(", ']', {'}': [1,\n  2]})\n    """\n    down_revision = 'no'\n    """\ndown_revision = None\n`,
 };
 
@@ -72,6 +75,7 @@ const INVALID: Record<string, string> = {
   'mismatched bracket on another line': `revision = 'a'\nx = (1,\n  2]\n`,
   'unmatched bracket': `revision = 'a'\nx = 1)\n`,
   'unexpected indent': `revision = 'a'\n  down_revision = None\n`,
+  'unexpected indent after a backslash-only line': `revision = 'a'\n\\\n  down_revision = None\n`,
   'missing function body': `revision = 'a'\ndef f():\ndown_revision = None\n`,
   'missing class body at the end': `revision = 'a'\nclass C:\n`,
   'double equals sign': `revision = = 'a'\n`,

@@ -34,7 +34,7 @@ describe('scan (synchronous)', () => {
     write('v/a.py', revision('a1', null));
     write('v/b.py', revision('b2', 'a1'));
     fs.symlinkSync(path.join(tree.dir, 'gone.py'), path.join(tree.dir, 'v/c.py'));
-    write('v/d.py', Buffer.concat([Buffer.from(revision('d4', 'b2')), Buffer.from('# bad \xff\n', 'latin1')]));
+    write('v/d.py', Buffer.concat([Buffer.from(revision('d4', 'b2')), Buffer.from('x = "bad \xff"\n', 'latin1')]));
     const sync = scanProjectSync(project(['v']));
     assert.deepEqual(
       sync.files.map((f) => [rel(f.path), f.revision, f.downRevisions, f.message, f.problems.map((p) => `${p.range.start.line} ${p.message.split(tree.dir).join('<tmp>')}`)]),

@@ -146,10 +146,21 @@ describe('scan', () => {
   });
 
   it('puts the encoding error on the line of the first bad byte', async () => {
-    const bad = Buffer.concat([Buffer.from(revision('a', null)), Buffer.from('# ok\n# bad \xff\n', 'latin1')]);
+    const bad = Buffer.concat([Buffer.from(revision('a', null)), Buffer.from('# ok \xfe\nx = "bad \xff"\n', 'latin1')]);
     const f = await readMigrationFile(write('a.py', bad));
     assert.equal(f.revision, 'a');
     assert.deepEqual(f.problems.map((p) => p.range.start.line), [11]);
+    assert.match(f.problems[0].message, /byte 0xff/);
+  });
+
+  it('bytes that are not UTF-8 inside comments are no problem: Python compiles the file', async () => {
+    const bad = Buffer.concat([
+      Buffer.from(revision('a', null)),
+      Buffer.from('# caf\xe9\nx = "#"  # \xff\xfe\ndef f():\n    # \xc3\n    return 1\n', 'latin1'),
+    ]);
+    const f = await readMigrationFile(write('a.py', bad));
+    assert.equal(f.revision, 'a');
+    assert.deepEqual(f.problems, []);
   });
 
   it('honours a PEP 263 coding line', async () => {

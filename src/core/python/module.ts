@@ -68,6 +68,17 @@ export function scanModule(text: string, tracked: ReadonlySet<string>, lines: Li
   return { docstring: s.docstring, assignments: s.assignments, error: s.error };
 }
 
+/**
+ * Offsets where the comments of `text` start (each runs to the end of its line), in order, as far
+ * as the scan got (it stops at the first syntax error).
+ */
+export function commentStarts(text: string, lines: LineIndex): number[] {
+  const s = new Scanner(text, new Set(), lines);
+  s.comments = [];
+  s.run();
+  return s.comments;
+}
+
 class Scanner {
   readonly len: number;
   readonly env = new Map<string, PyValue>();
@@ -75,6 +86,8 @@ class Scanner {
   readonly reader: ExprReader;
   docstring: ModuleDocstring | null = null;
   error: { message: string; offset: number } | null = null;
+  /** Where comments start, when asked for (`commentStarts`). */
+  comments: number[] | null = null;
   private first = true;
   // Results of the last skip():
   private sEnd = 0;
@@ -118,14 +131,34 @@ class Scanner {
     let bodyIndent = -1;
     let headerStart = 0;
     while (pos < len && this.error === null) {
-      const lineStart = pos;
+      // Indentation as Python 3.11's tokenizer counts it: a form feed resets the column; a line
+      // that is only a backslash continuation joins the next one (a blank or comment line after it
+      // makes the whole a blank line), and its column counts when it is not 0.
+      let lineStart = pos;
+      let contIndent = -1;
       let c = text.charCodeAt(pos);
-      while (c === 32 || c === 9 || c === 12) c = text.charCodeAt(++pos);
+      for (;;) {
+        while (c === 32 || c === 9 || c === 12) {
+          if (c === 12) lineStart = pos + 1;
+          c = text.charCodeAt(++pos);
+        }
+        if (c !== 92) break;
+        const n = text.charCodeAt(pos + 1);
+        if (n !== 10 && n !== 13) break;
+        if (contIndent < 0 && pos > lineStart) contIndent = pos - lineStart;
+        pos += n === 13 && text.charCodeAt(pos + 2) === 10 ? 3 : 2;
+        lineStart = pos;
+        c = text.charCodeAt(pos);
+      }
       if (c === 10) { pos++; continue; }
       if (c === 13) { pos += text.charCodeAt(pos + 1) === 10 ? 2 : 1; continue; }
-      if (c === 35) { pos = this.skipComment(pos); continue; }
+      if (c === 35) {
+        this.comments?.push(pos);
+        pos = this.skipComment(pos);
+        continue;
+      }
       if (pos >= len) break;
-      const indent = pos - lineStart;
+      const indent = contIndent >= 0 ? contIndent : pos - lineStart;
       let next: number;
       if (indent === 0) {
         if (prevColon) { this.fail(this.expectedBlock(prevIndent, headerStart), pos); break; }
@@ -209,6 +242,7 @@ class Scanner {
           pos++;
           continue;
         case HASH:
+          this.comments?.push(pos);
           commentStart = pos;
           pos = this.skipComment(pos);
           commentEnd = pos;
