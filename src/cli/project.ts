@@ -84,6 +84,8 @@ export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: str
     (p) => p.severity === 'error' && (p.path === config.configPath || p.path === config.pyprojectPath) && p.message.startsWith('Cannot read '),
   );
   if (unreadable) throw new CliError(unreadable.message);
+  const fatal = config.problems.find((p) => p.fatal === true);
+  if (fatal) throw new CliError(`${displayPath(opts.cwd, fatal.path)}:${fatal.line + 1}: ${fatal.message}`);
   return { folder, config };
 }
 

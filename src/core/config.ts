@@ -20,6 +20,9 @@ export interface ConfigProblem {
   path: string;
   /** 0-based. */
   line: number;
+  /** The config cannot be used as written (a file that cannot be read, a value whose expansion
+   * exceeds the cap): one-shot tools stop on it (the CLI exits 2). */
+  fatal?: true;
 }
 
 /** Where a setting was read from, for problems found later (e.g. by the folder scan). */
@@ -133,7 +136,7 @@ export function parseProjectConfig(input: ParseConfigInput): ProjectConfig {
     const r = getInterpolated(ini, section, key, iniVars);
     if (!r) return undefined;
     if (!r.ok) {
-      problems.push({ severity: 'error', message: r.message, path: iniSrc.path, line: entry.line });
+      problems.push({ severity: 'error', message: r.message, path: iniSrc.path, line: entry.line, ...(r.tooLarge ? { fatal: true } : {}) });
       return undefined;
     }
     return { value: r.value, line: entry.line };

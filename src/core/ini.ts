@@ -10,7 +10,8 @@
 // - `[DEFAULT]` options are visible in every section.
 // - Strict mode: a repeated section or a repeated option within a section is an error (Python raises).
 // - Interpolation is lazy, per value read: `%%` → `%`, `%(name)s` → the raw value of `name` in the
-//   same section, [DEFAULT] or the given defaults (Alembic passes `here`), recursively, at most 10 deep.
+//   same section, [DEFAULT] or the given defaults (Alembic passes `here`), recursively, at most 10 deep,
+//   at most 1 MB and 100,000 references per value (Python has no such cap and runs out of memory).
 // Lines are 0-based.
 
 export interface IniEntry {
@@ -45,6 +46,11 @@ export interface IniDocument {
 
 export const DEFAULT_SECTION = 'DEFAULT';
 const MAX_INTERPOLATION_DEPTH = 10;
+/** Largest value interpolation may build (Python would build any size: 9 levels of 30 references
+ * each is 30^9 copies, which exhausts memory). */
+export const MAX_INTERPOLATED_CHARS = 1024 * 1024;
+/** Most references one value may expand (references to empty values grow nothing but cost time). */
+export const MAX_INTERPOLATION_STEPS = 100_000;
 const SECTION_RE = /^\[(.+)\]/;
 
 /**
@@ -161,7 +167,10 @@ export function hasSection(doc: IniDocument, section: string): boolean {
   return doc.sections.has(section);
 }
 
-export type InterpolationResult = { ok: true; value: string } | { ok: false; message: string };
+export type InterpolationResult =
+  | { ok: true; value: string }
+  /** `tooLarge`: the expansion hit MAX_INTERPOLATED_CHARS or MAX_INTERPOLATION_STEPS. */
+  | { ok: false; message: string; tooLarge?: true };
 
 /**
  * `ConfigParser.get(section, key)` with BasicInterpolation: `vars` plays Alembic's constructor
@@ -181,15 +190,34 @@ export function getInterpolated(
     if (hit) return hit.raw;
     return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
   };
-  const out: string[] = [];
+  const out: Expansion = { parts: [], chars: 0, steps: 0 };
   const error = interpolateSome(entry.raw, lookup, out, 1, section);
-  return error === null ? { ok: true, value: out.join('') } : { ok: false, message: `Bad interpolation in '${entry.key}': ${error}` };
+  if (error === null) return { ok: true, value: out.parts.join('') };
+  return { ok: false, message: `Bad interpolation in '${entry.key}': ${error}`, ...(error === TOO_LARGE ? { tooLarge: true } : {}) };
+}
+
+const TOO_LARGE =
+  `references expand to more than ${MAX_INTERPOLATED_CHARS / (1024 * 1024)} MB of text or ${MAX_INTERPOLATION_STEPS.toLocaleString('en-US')} substitutions ` +
+  '(values that each refer to another several times multiply); the value is not used';
+
+/** The value being built, with what building it has cost. */
+interface Expansion {
+  parts: string[];
+  chars: number;
+  steps: number;
+}
+
+function push(out: Expansion, text: string): boolean {
+  out.chars += text.length;
+  if (out.chars > MAX_INTERPOLATED_CHARS) return false;
+  out.parts.push(text);
+  return true;
 }
 
 function interpolateSome(
   text: string,
   lookup: (name: string) => string | undefined,
-  out: string[],
+  out: Expansion,
   depth: number,
   section: string,
 ): string | null {
@@ -200,16 +228,15 @@ function interpolateSome(
   while (rest) {
     const p = rest.indexOf('%');
     if (p < 0) {
-      out.push(rest);
-      return null;
+      return push(out, rest) ? null : TOO_LARGE;
     }
     if (p > 0) {
-      out.push(rest.slice(0, p));
+      if (!push(out, rest.slice(0, p))) return TOO_LARGE;
       rest = rest.slice(p);
     }
     const c = rest.charAt(1);
     if (c === '%') {
-      out.push('%');
+      if (!push(out, '%')) return TOO_LARGE;
       rest = rest.slice(2);
     } else if (c === '(') {
       const m = /^%\(([^)]+)\)s/.exec(rest);
@@ -220,11 +247,12 @@ function interpolateSome(
       if (v === undefined) {
         return `'%(${m[1]})s' names no option in [${section}] or [${DEFAULT_SECTION}]`;
       }
+      if (++out.steps > MAX_INTERPOLATION_STEPS) return TOO_LARGE;
       if (v.includes('%')) {
         const err = interpolateSome(v, lookup, out, depth + 1, section);
         if (err !== null) return err;
-      } else {
-        out.push(v);
+      } else if (!push(out, v)) {
+        return TOO_LARGE;
       }
     } else {
       return `'%' must be followed by '%' or '(' (write '%%' for a literal '%')`;

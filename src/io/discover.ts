@@ -2,7 +2,8 @@
 // `pyproject.toml` with `[tool.alembic]`; both in one folder are one project), reads the config
 // with src/core/config, then does what needs the file system: resolves `package:path` locations
 // and checks that the script folder exists. Never throws from discoverProjects.
-import { promises as fsp, type Dirent } from 'node:fs';
+import { constants, promises as fsp, type Dirent } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import {
   explicitProjectConfig,
@@ -47,6 +48,8 @@ const TOML_NAME = 'pyproject.toml';
 const ENV_NAME = 'env.py';
 const DEFAULT_MAX_DEPTH = 8;
 const READDIR_CONCURRENCY = 32;
+/** Most folders the project search lists. */
+const MAX_SEARCHED_FOLDERS = 50_000;
 
 /**
  * Every Alembic project under `root`, sorted by folder. With `configFile`, only that project;
@@ -113,7 +116,11 @@ interface ConfigFolder {
 async function findConfigFolders(root: string, maxDepth: number): Promise<ConfigFolder[]> {
   const found: ConfigFolder[] = [];
   let level: string[] = [root];
+  let listed = 0;
   for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
+    // A bounded search (a workspace opened on / or a home folder): levels past the cap are not listed.
+    if (listed + level.length > MAX_SEARCHED_FOLDERS) break;
+    listed += level.length;
     const nextLevel: string[] = [];
     await forEachLimited(level, READDIR_CONCURRENCY, async (dir) => {
       let entries: Dirent[];
@@ -205,13 +212,34 @@ async function adoptFlaskMigrateLayout(config: ProjectConfig, iniDir: string): P
   if (config.settingLocations.version_locations === undefined) config.versionLocations = [versions];
 }
 
+/** Largest config file read (alembic.ini, pyproject.toml). */
+export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A config file's text. Only a regular file of at most MAX_CONFIG_BYTES is read (a committed
+ * `alembic.ini -> /dev/zero` must not fill memory); anything else is a fatal problem on it.
+ */
 async function readText(path: string, problems: ConfigProblem[] | null): Promise<ConfigSource | null> {
+  let handle: FileHandle | undefined;
   try {
-    const buf = await fsp.readFile(path);
-    return { path, text: buf.toString('utf8').replace(/^\uFEFF/, '') };
+    // Non-blocking, so that a pipe fails at once instead of waiting for a writer.
+    handle = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = await handle.stat();
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    if (st.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB; not read`);
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return { path, text: buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '') };
   } catch (e) {
-    problems?.push({ severity: 'error', message: `Cannot read ${path}: ${describeFsError(e)}`, path, line: 0 });
+    problems?.push({ severity: 'error', message: `Cannot read ${path}: ${describeFsError(e)}`, path, line: 0, fatal: true });
     return null;
+  } finally {
+    await handle?.close();
   }
 }
 

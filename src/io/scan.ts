@@ -8,8 +8,12 @@
 // - every version location that exists, in configured order; a missing one is a warning (Alembic
 //   skips it silently; 1.8 crashes when the default `<script_location>/versions` is missing);
 // - files whose name passes `isRevisionFileName` (`*.py`, not `__init__*`, not `.#*`), sorted per
-//   folder; subfolders only when `recursive_version_locations` (never `__pycache__`), depth first,
-//   sorted; symlinks count as files and are not followed as folders;
+//   folder; subfolders only when `recursive_version_locations` (never `__pycache__`, `.git`,
+//   `node_modules`, virtualenvs), depth first, sorted; a symlink counts as a file when it leads to
+//   a regular file and is never followed as a folder (so nothing outside is walked twice);
+// - bounded: at most WALK_LIMITS folders, files and levels per location; hitting one is an error
+//   problem that names it (`version_locations = /` with recursion must end, and say so);
+// - a file larger than MAX_FILE_BYTES, or not a regular file, is a problem on that file, not read;
 // - a file reached twice (the same folder listed twice, or nested locations with recursion) is
 //   kept once, as Alembic does ("File … loaded twice! ignoring.").
 //
@@ -113,13 +117,28 @@ export function readMigrationFileSync(absPath: string): MigrationFile {
   return migrationFromDecoded(absPath, decoded);
 }
 
+/** Largest revision file read (a bigger one is a problem on that file, not read). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 /** The buffer `readBytesSync` reads into; grown (doubled) for a larger file. */
 let syncBuffer = Buffer.allocUnsafe(64 * 1024);
+
+function notRegular(): Error {
+  return Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+}
+
+function tooLarge(bytes: number): Error {
+  const mb = (bytes / (1024 * 1024)).toFixed(1);
+  return Object.assign(new Error(`larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB (${mb} MB); not read`), { code: 'ETOOLARGE' });
+}
 
 /**
  * A file's bytes as a view of `syncBuffer`, valid until the next call (callers decode it at
  * once). A read that returns less than asked for ends the file (regular files only give a
- * short read at their end), which saves the second, empty read per file.
+ * short read at their end), which saves the second, empty read per file. Anything that is not
+ * a regular file (a device, a pipe behind a symlink) is refused before its content is taken,
+ * and no more than MAX_FILE_BYTES are read: a symlink to /dev/zero must not grow the buffer
+ * forever.
  */
 function readBytesSync(path: string): Buffer {
   // Non-blocking, so that a symlink to a pipe fails at once instead of waiting for a writer.
@@ -127,9 +146,19 @@ function readBytesSync(path: string): Buffer {
   // A buffer grown for one huge file is not kept for the rest of a long-lived server.
   if (syncBuffer.length > 1024 * 1024) syncBuffer = Buffer.allocUnsafe(64 * 1024);
   try {
-    let n = 0;
+    let n = readSync(fd, syncBuffer, 0, syncBuffer.length, null);
+    // A small file is read whole by the first read; anything larger, and an empty read (an empty
+    // file, or a pipe with no writer), is checked to be a regular file of bounded size first.
+    if (n === syncBuffer.length || n === 0) {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw notRegular();
+      if (st.size > MAX_FILE_BYTES) throw tooLarge(st.size);
+    }
+    if (n < syncBuffer.length) return syncBuffer.subarray(0, n);
     for (;;) {
       if (n === syncBuffer.length) {
+        // A file that grows while read (or a file system that reports no size) stops at the cap.
+        if (n > MAX_FILE_BYTES) throw tooLarge(n);
         const bigger = Buffer.allocUnsafe(syncBuffer.length * 2);
         syncBuffer.copy(bigger, 0, 0, n);
         syncBuffer = bigger;
@@ -139,8 +168,7 @@ function readBytesSync(path: string): Buffer {
       n += got;
       if (got < want) break;
     }
-    // Nothing read: an empty file, or a pipe with no writer behind a symlink.
-    if (n === 0 && !fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    if (n > MAX_FILE_BYTES) throw tooLarge(n);
     return syncBuffer.subarray(0, n);
   } finally {
     closeSync(fd);
@@ -265,7 +293,11 @@ function* listing(config: ProjectConfig, problems: ConfigProblem[]): FsTask<stri
       continue;
     }
     const files: Listed[] = [];
-    yield* walk(location, real, config.recursiveVersionLocations, files, problemAt);
+    const budget: WalkBudget = { folders: 0, files: 0, capped: null };
+    yield* walk(location, real, config.recursiveVersionLocations, files, problemAt, budget, 0);
+    if (budget.capped !== null) {
+      problemAt('error', `Stopped listing ${location} at ${budget.capped}; revision files beyond it were not read. Point version_locations at the versions folder itself.`);
+    }
     let dupes = 0;
     if (config.versionLocations.length === 1 && !config.recursiveVersionLocations) {
       // One flat folder: its names are distinct, nothing can be reached twice.
@@ -298,6 +330,19 @@ function* scriptLocationMissing(config: ProjectConfig, location: string): FsTask
   return !(yield* stat(config.scriptLocation)).ok;
 }
 
+/** Bounds of one version location's walk (`version_locations = /` with recursion must end). */
+export const WALK_LIMITS = { maxDepth: 16, maxFolders: 5000, maxFiles: 100_000 };
+
+/** Folders a recursive walk never enters (besides `__pycache__` and virtualenvs: folders holding pyvenv.cfg). */
+const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', 'node_modules', 'site-packages', '.tox', '.nox', '.venv', 'venv']);
+
+interface WalkBudget {
+  folders: number;
+  files: number;
+  /** Which limit stopped the walk, or null. */
+  capped: string | null;
+}
+
 interface Listed {
   path: string;
   /** Path through the real folder, for the loaded-twice check. */
@@ -310,7 +355,14 @@ function* walk(
   recursive: boolean,
   out: Listed[],
   problemAt: (severity: ConfigProblem['severity'], message: string) => void,
+  budget: WalkBudget,
+  depth: number,
 ): FsTask<void> {
+  if (budget.capped !== null) return;
+  if (++budget.folders > WALK_LIMITS.maxFolders) {
+    budget.capped = `${WALK_LIMITS.maxFolders.toLocaleString('en-US')} folders`;
+    return;
+  }
   const listed = yield* readdir(dir);
   if (!listed.ok) {
     problemAt('error', `Cannot read ${dir}: ${describeFsError(listed.error)}`);
@@ -320,20 +372,37 @@ function* walk(
   const dirs: string[] = [];
   for (const d of listed.value) {
     if (d.isDirectory()) {
-      if (recursive && !d.name.endsWith('__pycache__')) dirs.push(d.name);
+      if (recursive && !d.name.endsWith('__pycache__') && !SKIPPED_DIRS.has(d.name)) dirs.push(d.name);
     } else if (isRevisionFileName(d.name)) {
       // A pipe, socket or device named *.py would block a read (Alembic's import hangs on it).
-      if (d.isFile() || d.isSymbolicLink()) names.push(d.name);
-      else problemAt('warning', `Skipped ${nodePath.join(dir, d.name)}: not a regular file`);
+      if (d.isFile()) names.push(d.name);
+      else if (d.isSymbolicLink()) {
+        // Followed to check it ends at a regular file (a link to /dev/zero or a folder is skipped);
+        // a dangling link is kept, its read reports it.
+        const target = yield* stat(nodePath.join(dir, d.name));
+        if (!target.ok || target.value.isFile()) names.push(d.name);
+        else problemAt('warning', `Skipped ${nodePath.join(dir, d.name)}: a symbolic link to something that is not a regular file`);
+      } else problemAt('warning', `Skipped ${nodePath.join(dir, d.name)}: not a regular file`);
+    } else if (recursive && d.name === 'pyvenv.cfg' && depth > 0) {
+      return; // a virtualenv: its packages are not revisions
     }
   }
+  if (budget.files + names.length > WALK_LIMITS.maxFiles) {
+    budget.capped = `${WALK_LIMITS.maxFiles.toLocaleString('en-US')} files`;
+    return;
+  }
+  budget.files += names.length;
   names.sort(byCodePoint);
   // `nodePath.join(dir, n)` for a bare entry name, with the folder normalised once, not per file.
   const prefix = folderPrefix(dir);
   const realPrefix = folderPrefix(realDir);
   for (const n of names) out.push({ path: prefix + n, real: realPrefix + n });
   dirs.sort(byCodePoint);
-  for (const n of dirs) yield* walk(nodePath.join(dir, n), nodePath.join(realDir, n), recursive, out, problemAt);
+  if (dirs.length > 0 && depth >= WALK_LIMITS.maxDepth) {
+    budget.capped = `${WALK_LIMITS.maxDepth} folder levels (in ${dir})`;
+    return;
+  }
+  for (const n of dirs) yield* walk(nodePath.join(dir, n), nodePath.join(realDir, n), recursive, out, problemAt, budget, depth + 1);
 }
 
 /** The normalised folder path ending with one separator. */
