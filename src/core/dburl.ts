@@ -102,6 +102,10 @@ export function displayTarget(pg: PgTarget): string {
   return `${user}${hostPart}:${pg.port ?? 5432}${db}`;
 }
 
+const UNESCAPED_AT =
+  "The database URL has more than one '@' before the host name: a password that holds '@' must write it as %40 " +
+  "(Alembic would take what follows the first '@' as the host). The URL is not shown, as it would show part of the password.";
+
 const INVALID_SHAPE =
   'The database URL could not be parsed: expected dialect[+driver]://user:password@host:port/database.';
 
@@ -120,6 +124,11 @@ export function parseSqlalchemyUrl(url: string): ParsedDbUrl {
   if (g.username !== undefined && g.username !== '') pg.user = unquote(g.username);
   if (g.password !== undefined && g.password !== '') pg.password = unquote(g.password);
   const host = g.ipv6host ?? g.ipv4host;
+  if (host !== undefined && host.includes('@')) {
+    // SQLAlchemy ends the password at the first '@' and takes the rest as the host name: the host
+    // would then hold the rest of the password (and go to DNS). Nothing of it is shown or sent.
+    return { kind: 'invalid', message: UNESCAPED_AT };
+  }
   if (host !== undefined && host !== '') pg.host = host;
   if (g.port !== undefined && g.port !== '') {
     const port = parsePort(g.port);

@@ -2,6 +2,7 @@
 // bounded in time, connection always closed. Failures come back as a reason plus one sentence
 // that names host and database and never the password.
 import { Client, type ClientConfig } from 'pg';
+import pgpass from 'pgpass';
 import { displayTarget, type PgTarget } from '../core/dburl';
 
 export type VersionTableResult =
@@ -17,6 +18,12 @@ export type VersionTableResult =
 export type VersionTableError = Extract<VersionTableResult, { kind: 'error' }>;
 
 export interface ReadVersionTableOptions {
+  /**
+   * Whether a password the target does not carry may come from libpq's fallbacks, `PGPASSWORD`
+   * and `~/.pgpass` (default true). False for a host that only the repository named (see
+   * `passwordFallbackAllowed`): those passwords are the user's, for the user's servers.
+   */
+  passwordFallback?: boolean;
   /** Default `alembic_version`. */
   table?: string;
   /** Schema of the table; null/absent reads it through the search_path, as alembic does. */
@@ -49,20 +56,64 @@ export function versionTableQuery(table: string, schema: string | null | undefin
   ].join('; ');
 }
 
-function clientConfig(target: PgTarget, timeoutMs: number): ClientConfig {
+/** A password the server asked for and that is not sent (see `passwordFor`). */
+function withheld(code: 'EPASSWORDWITHHELD' | 'ECLEARTEXT' | 'ENOPASSWORD'): Error {
+  return Object.assign(new Error(code), { code });
+}
+
+/** `~/.pgpass` (or `PGPASSFILE`) for this connection, as libpq reads it; warnings stay off stderr. */
+async function pgpassLookup(params: unknown): Promise<string | undefined> {
+  pgpass.warnTo(null);
+  return new Promise((resolve) => pgpass(params, resolve));
+}
+
+/**
+ * The password node-postgres sends when the server asks for one. node-postgres on its own would
+ * fall back to `PGPASSWORD` and `~/.pgpass` (with a deprecation warning on stderr) for whatever
+ * host the URL names; here those fallbacks apply only when `fallback` allows them.
+ */
+function passwordFor(target: PgTarget, fallback: boolean): (...args: unknown[]) => Promise<string> {
+  // node-postgres calls it with its connection parameters (host, port, user, database), which
+  // ~/.pgpass lines are matched against.
+  return async (...args) => {
+    const params = args[0];
+    if (target.password !== undefined) return target.password;
+    if (!fallback) throw withheld('EPASSWORDWITHHELD');
+    const env = process.env.PGPASSWORD;
+    if (env !== undefined && env !== '') return env;
+    const fromFile = await pgpassLookup(params);
+    if (fromFile !== undefined) return fromFile;
+    throw withheld('ENOPASSWORD');
+  };
+}
+
+function clientConfig(target: PgTarget, timeoutMs: number, fallback: boolean): ClientConfig {
   const cfg: ClientConfig = {
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     application_name: 'alembic-migrations',
+    password: passwordFor(target, fallback),
   };
   if (target.host !== undefined) cfg.host = target.host;
   if (target.port !== undefined) cfg.port = target.port;
   if (target.database !== undefined) cfg.database = target.database;
   if (target.user !== undefined) cfg.user = target.user;
-  if (target.password !== undefined) cfg.password = target.password;
   if (target.ssl !== undefined) cfg.ssl = target.ssl;
   if (target.options !== undefined) cfg.options = target.options;
   return cfg;
+}
+
+/**
+ * A server that asks for the password in cleartext over a connection without TLS gets no
+ * password: anyone on the path (or a fake server the repository points at) would read it. MD5
+ * and SCRAM answers do not carry the password itself and go on as usual.
+ */
+function refuseCleartextWithoutTls(client: Client, target: PgTarget): void {
+  if (target.ssl) return;
+  const c = client as unknown as { _handleAuthCleartextPassword: () => void; connection: { emit(event: 'error', e: Error): boolean } };
+  c._handleAuthCleartextPassword = () => {
+    c.connection.emit('error', withheld('ECLEARTEXT'));
+  };
 }
 
 interface ErrorFacts {
@@ -126,6 +177,17 @@ export function classifyPgError(
     message: scrub(sentence(text)),
   });
 
+  if (code === 'EPASSWORDWITHHELD') {
+    return err('auth', `PostgreSQL at ${where} asked for a password for user "${user}"; the URL has none, and a password from PGPASSWORD or ~/.pgpass is not sent to a host that only the project's files name. Put the password in the URL setting or store it with "Alembic: Store Database Password…"`);
+  }
+  if (code === 'ECLEARTEXT') {
+    return err('auth', `PostgreSQL at ${where} asked for the password in cleartext over a connection without TLS; it was not sent. Add ?sslmode=require to the database URL, or use scram-sha-256 authentication on the server`);
+  }
+  if (code === 'ENOPASSWORD') {
+    return err('auth', `PostgreSQL at ${where} asked for a password for user "${user}" (database "${db}") and none is set`);
+  }
+  if (code === 'EVERSIONNUM') return err('other', message);
+
   if (code && NETWORK_WORDS[code]) return err('unreachable', `Cannot reach PostgreSQL at ${where} (${NETWORK_WORDS[code]})`);
   if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message) || code === '57014') {
     return err('timeout', `PostgreSQL at ${where} did not answer within ${ctx.timeoutMs / 1000} s (database "${db}")`);
@@ -173,7 +235,8 @@ export async function readVersionTable(target: PgTarget, opts: ReadVersionTableO
   const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
   const ctx = { table, schema, timeoutMs };
 
-  const client = new Client(clientConfig(target, timeoutMs));
+  const client = new Client(clientConfig(target, timeoutMs, opts.passwordFallback ?? true));
+  refuseCleartextWithoutTls(client, target);
   // A socket error after a failed query must not become an unhandled 'error' event.
   client.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
@@ -186,7 +249,7 @@ export async function readVersionTable(target: PgTarget, opts: ReadVersionTableO
       (async () => {
         await client.connect();
         const res: unknown = await client.query(versionTableQuery(table, schema, timeoutMs));
-        return rowsOf(res);
+        return rowsOf(res, schema ? `${schema}.${table}` : table);
       })(),
       deadline,
     ]);
@@ -202,17 +265,31 @@ export async function readVersionTable(target: PgTarget, opts: ReadVersionTableO
   }
 }
 
-/** The `version_num` values of the SELECT's result in a multi-statement response. */
-function rowsOf(res: unknown): string[] {
+/**
+ * The `version_num` values of the SELECT's result in a multi-statement response. A value that is
+ * not text (an integer column: ids lose their leading zeros and never match) or NULL is not
+ * skipped silently, which would make every revision look pending: the read fails, saying why.
+ */
+function rowsOf(res: unknown, table: string): string[] {
   const results = Array.isArray(res) ? res : [res];
   for (const r of results) {
     if (!r || typeof r !== 'object') continue;
     const { command, rows } = r as { command?: unknown; rows?: unknown };
     if (command !== 'SELECT' || !Array.isArray(rows)) continue;
     const out: string[] = [];
+    let nulls = 0;
+    let other: string | null = null;
     for (const row of rows) {
       const v = row && typeof row === 'object' ? (row as { version_num?: unknown }).version_num : undefined;
       if (typeof v === 'string') out.push(v);
+      else if (v === null || v === undefined) nulls++;
+      else other ??= typeof v;
+    }
+    if (other !== null) {
+      throw Object.assign(new Error(`The version table ${table} holds version_num values that are not text (${other === 'number' ? 'an integer column' : other}); Alembic writes revision ids as varchar(32), so which revisions are applied cannot be told`), { code: 'EVERSIONNUM' });
+    }
+    if (nulls > 0) {
+      throw Object.assign(new Error(`The version table ${table} has ${nulls} row(s) with version_num NULL; Alembic never writes one, so which revisions are applied cannot be told (delete the row or stamp the database)`), { code: 'EVERSIONNUM' });
     }
     return out;
   }

@@ -288,6 +288,30 @@ describe('version table (real PostgreSQL, real alembic)', function () {
       }
     });
 
+    it('an integer version_num column is reported, not read as "nothing applied"', async () => {
+      await pg.createDatabase('intcol');
+      await pg.sql('CREATE TABLE alembic_version (version_num integer NOT NULL PRIMARY KEY)', 'intcol');
+      await pg.sql('INSERT INTO alembic_version VALUES (1)', 'intcol');
+      const r = await readVersionTable({ ...targetOf(pg.url), database: 'intcol' });
+      assert.deepEqual(r, {
+        kind: 'error',
+        reason: 'other',
+        message: 'The version table alembic_version holds version_num values that are not text (an integer column); Alembic writes revision ids as varchar(32), so which revisions are applied cannot be told.',
+      });
+    });
+
+    it('NULL rows in the version table are reported, not skipped', async () => {
+      await pg.createDatabase('nullrows');
+      await pg.sql('CREATE TABLE alembic_version (version_num varchar(32))', 'nullrows');
+      await pg.sql("INSERT INTO alembic_version VALUES ('a1'), (NULL), (NULL)", 'nullrows');
+      const r = await readVersionTable({ ...targetOf(pg.url), database: 'nullrows' });
+      assert.deepEqual(r, {
+        kind: 'error',
+        reason: 'other',
+        message: 'The version table alembic_version has 2 row(s) with version_num NULL; Alembic never writes one, so which revisions are applied cannot be told (delete the row or stamp the database).',
+      });
+    });
+
     it('a read-only statement: the version table cannot be written inside it', async () => {
       // The statement we send, run by hand with a write appended, fails with read_only_sql_transaction.
       const c = new Client({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'perm' });

@@ -78,6 +78,17 @@ describe('parseSqlalchemyUrl', () => {
         assert.ok(!r.display.includes('Sup3rS3cret'), `${r.display} leaks the password`);
       }
     });
+
+    it("refuses a password with an unescaped '@' without showing any part of it", () => {
+      // SQLAlchemy 1.4 reads this as password 'Sup3r' and host 'S3cret@db.example.com'.
+      for (const url of ['postgresql://app:Sup3r@S3cret@db.example.com:5432/app', 'postgresql+psycopg2://app:a@b@c@h/db']) {
+        const r = parseSqlalchemyUrl(url);
+        assert.equal(r.kind, 'invalid');
+        const message = r.kind === 'invalid' ? r.message : '';
+        assert.match(message, /must write it as %40/);
+        for (const part of ['Sup3r', 'S3cret', 'b@c', '@h']) assert.ok(!message.includes(part), `${message} shows ${part}`);
+      }
+    });
   });
 
   describe('query options', () => {
