@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { ServerClient } from './lsp/client';
 import { registerCommands } from './commands/commands';
-import { Config, DATABASE_KEYS, Keys, SERVER_KEYS, affects } from './host/config';
+import { SERVER_KEYS, affects } from './host/config';
 import { ReadonlyDocuments, type Ctx } from './commands/context';
 import { DatabaseReader } from './db/database';
 import { hasProject } from './projects/detect';
@@ -12,7 +12,7 @@ import { ProjectStore } from './projects/projects';
 import { AlembicRuns } from './alembic/runs';
 import { StatusBar } from './views/status';
 import { RevisionTreeProvider } from './views/tree';
-import { Poller } from './db/poller';
+import { registerRefreshTriggers } from './db/refresh';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activated = performance.now();
@@ -28,8 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new RevisionTreeProvider(store);
   const view = vscode.window.createTreeView('alembic.revisions', { treeDataProvider: tree, showCollapseAll: false });
   const docs = new ReadonlyDocuments();
-  const poller = new Poller(() => store.refreshDatabase());
-  subs.push(log, client, runs, store, tree, view, docs, poller, new StatusBar(store));
+  subs.push(log, client, runs, store, tree, view, docs, new StatusBar(store));
   subs.push(vscode.workspace.registerTextDocumentContentProvider(ReadonlyDocuments.scheme, docs));
 
   const setContext = (): void => {
@@ -57,13 +56,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   subs.push(firstPaint);
 
-  // Edits in a migration file notify on every keystroke: refresh once they pause.
+  // Edits in a migration file notify on every keystroke: take the new graphs once they pause
+  // (states from the rows last read: an edit never reads the database).
   let pending: NodeJS.Timeout | null = null;
-  const refreshSoon = (): void => {
+  const changedKeys = new Set<string>();
+  let changedAll = false;
+  const graphsSoon = (keys: readonly string[]): void => {
+    if (keys.length === 0) changedAll = true;
+    for (const k of keys) changedKeys.add(k);
     if (pending) clearTimeout(pending);
     pending = setTimeout(() => {
       pending = null;
-      void store.refresh();
+      const wanted = changedAll ? [] : [...changedKeys];
+      changedKeys.clear();
+      changedAll = false;
+      void store.refreshGraphs(wanted);
     }, 300);
   };
   subs.push({ dispose: () => pending && clearTimeout(pending) });
@@ -72,17 +79,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   subs.push(...registerCommands(ctx), ...registerGraph(ctx, context.extensionUri));
 
   subs.push(
-    client.onProjectsChanged(() => refreshSoon()),
+    ...registerRefreshTriggers(store, view, runs),
+    client.onProjectsChanged((keys) => graphsSoon(keys)),
+    // A (re)started server: new graphs; a project not seen before has its database read.
     client.onRunningChanged((running) => {
-      if (running) void store.refresh();
+      if (running) void store.refreshGraphs();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affects(e, DATABASE_KEYS)) {
-        runs.forgetCommands();
-        void store.refreshDatabase();
-      }
       if (affects(e, SERVER_KEYS) && !client.started) void detectProjects();
-      if (affects(e, [Keys.pollIntervalSeconds])) poller.set(new Config().pollIntervalSeconds);
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void detectProjects()),
     // Trust granted: the restricted settings now count and the database may be read; no reload.
@@ -98,7 +102,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (!client.started) void detectProjects();
   }));
 
-  poller.set(new Config().pollIntervalSeconds);
   // Not awaited: activation ends here, the first scan and database read fill the tree when ready.
   void detectProjects().catch((err: unknown) => log.error('Looking for Alembic projects failed', err));
   log.info(`Activated in ${ms(performance.now() - activated)}`);

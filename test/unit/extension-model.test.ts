@@ -25,6 +25,8 @@ const REVS: RevisionInfo[] = [
   rev('base10000000000', [], { children: ['mid200000000000'], message: null }),
 ];
 
+/** 2026-01-02 03:04:05 local time: when the database was read. */
+const READ_AT = new Date(2026, 0, 2, 3, 4, 5).getTime();
 function entry(db: DbRead): ProjectEntry {
   const snapshot: ProjectSnapshot = {
     key: '/p/alembic.ini', name: 'p (alembic.ini)', cwd: '/p', configPath: '/p/alembic.ini', section: 'alembic',
@@ -34,7 +36,7 @@ function entry(db: DbRead): ProjectEntry {
   };
   const graph = new SnapshotGraph(REVS);
   const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
-  return { snapshot, graph, db, states };
+  return { snapshot, graph, db, states, readAt: READ_AT };
 }
 
 interface MenuItem { command: string; when: string; group?: string }
@@ -118,6 +120,7 @@ describe('extension tree model', () => {
     assert.equal(nodes[0].kind === 'notice' && nodes[0].label, 'Database not initialised');
     assert.deepEqual(revisionRows(nodes).map((r) => r.state), ['pending', 'pending', 'pending', 'pending']);
     assert.equal(projectNode(e).description, 'app@db:5432/app · not initialised · 4 pending');
+    assert.ok(projectNode(e).tooltip.includes('Database state read at 03:04:05'), projectNode(e).tooltip);
   });
 
   it('says only "no database URL" when the config holds alembic\'s driver:// placeholder, not the placeholder beside it', () => {
@@ -125,6 +128,7 @@ describe('extension tree model', () => {
     e.snapshot.sqlalchemyUrlRedacted = 'driver://user:***@localhost/dbname';
     assert.equal(projectNode(e).description, 'no database URL');
     assert.ok(!projectNode(e).tooltip.includes('driver://'));
+    assert.ok(!projectNode(e).tooltip.includes('read at'), 'nothing was read without a URL');
     const first = childrenOf(e)[0];
     assert.equal(first.kind === 'notice' && first.label, 'No database URL configured');
   });

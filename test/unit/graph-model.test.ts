@@ -16,6 +16,8 @@ function rev(id: string, down: string[], extra: Partial<RevisionInfo> = {}): Rev
   };
 }
 
+/** 2026-01-02 03:04:05 local time: when the database was read. */
+const READ_AT = new Date(2026, 0, 2, 3, 4, 5).getTime();
 function entry(revisions: RevisionInfo[], db: DbRead, extra: Partial<ProjectSnapshot> = {}): ProjectEntry {
   const graph = new SnapshotGraph(revisions);
   const children = new Map<string, string[]>();
@@ -31,7 +33,7 @@ function entry(revisions: RevisionInfo[], db: DbRead, extra: Partial<ProjectSnap
     diagnostics: [], ...extra,
   };
   const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
-  return { snapshot, graph, db, states };
+  return { snapshot, graph, db, states, readAt: READ_AT };
 }
 
 const ok = (rows: string[]): DbRead => ({ kind: 'ok', display: 'app@db/app', dialect: 'postgresql', rows });

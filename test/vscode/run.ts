@@ -18,6 +18,7 @@ import { demoProjectTests } from './ui/demo-project';
 import { graphTests } from './ui/graph';
 import { mergeHeadsTests } from './ui/merge-heads';
 import { paletteFlowTests } from './ui/palette-flows';
+import { refreshPolicyTests } from './ui/refresh-policy';
 import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
     await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
+    await runUiTests(shared, 'UI: when the database is read', refreshPolicyTests, counts, grep);
     await runUiTests(shared, 'UI: the revision graph', graphTests, counts, grep);
   } finally {
     await shared.close();

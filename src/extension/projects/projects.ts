@@ -1,4 +1,7 @@
 // The projects the server knows, each with its database state: the one model every view reads.
+// The database is read when it can have changed (open, Refresh, our alembic runs, focus, a
+// terminal alembic command, the poll, settings: see db/refresh.ts), never because a file was
+// edited: a graph change recomputes the states from the rows last read.
 import * as vscode from 'vscode';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 import type { DatabaseReader } from '../db/database';
@@ -13,6 +16,13 @@ export interface ProjectEntry {
   db: DbRead;
   /** Null unless the version table was read (or found absent: then every revision is pending). */
   states: DbStates | null;
+  /** When `db` was read (ms since the epoch). */
+  readAt: number;
+}
+
+/** The states `db` gives on `graph`: from the rows read, all pending without a version table. */
+function statesOf(graph: SnapshotGraph, db: DbRead): DbStates | null {
+  return db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
 }
 
 export type LoadState = 'loading' | 'none' | 'some';
@@ -82,8 +92,29 @@ export class ProjectStore implements vscode.Disposable {
         const revisions = snapshots.reduce((n, s) => n + s.revisions.length, 0);
         this.log.info(`First load: ${snapshots.length} project(s), ${revisions} revisions from the server in ${Math.round(t1 - t0)} ms, databases read in ${Math.round(performance.now() - t1)} ms`);
       }
-      this.loadState = this.entries.length > 0 ? 'some' : this.client.started ? 'none' : this.loadState;
-      this.fireIfChanged();
+      this.settle();
+    });
+  }
+
+  /**
+   * The graphs of `keys` changed (all projects when empty): asks the server for them and
+   * recomputes their states from the rows last read. Only a project seen for the first time has
+   * its database read. Other projects keep their entries as they are.
+   */
+  refreshGraphs(keys: readonly string[] = []): Promise<void> {
+    return this.enqueue(async () => {
+      const snapshots = await this.client.projects();
+      if (snapshots === null) return;
+      const wanted = new Set(keys);
+      this.entries = await Promise.all(
+        snapshots.map((snapshot) => {
+          const known = this.get(snapshot.key);
+          if (!known) return this.load(snapshot);
+          if (wanted.size > 0 && !wanted.has(snapshot.key)) return Promise.resolve(known);
+          return Promise.resolve(this.withGraph(known, snapshot));
+        }),
+      );
+      this.settle();
     });
   }
 
@@ -94,6 +125,27 @@ export class ProjectStore implements vscode.Disposable {
         this.entries.map((e) => (key === undefined || e.snapshot.key === key ? this.load(e.snapshot) : Promise.resolve(e))),
       );
       this.fireIfChanged();
+    });
+  }
+
+  private settle(): void {
+    this.loadState = this.entries.length > 0 ? 'some' : this.client.started ? 'none' : this.loadState;
+    this.fireIfChanged();
+  }
+
+  /** `entry` on a new graph, its states recomputed from the rows it last read. */
+  private withGraph(entry: ProjectEntry, snapshot: ProjectSnapshot): ProjectEntry {
+    const graph = new SnapshotGraph(snapshot.revisions);
+    const next: ProjectEntry = { ...entry, snapshot, graph, states: statesOf(graph, entry.db) };
+    this.tellServer(next);
+    return next;
+  }
+
+  private tellServer(entry: ProjectEntry): void {
+    this.client.sendDatabaseState({
+      key: entry.snapshot.key,
+      states: entry.states ? Object.fromEntries(entry.states.states) : null,
+      note: noteOf(entry.db),
     });
   }
 
@@ -121,13 +173,9 @@ export class ProjectStore implements vscode.Disposable {
     } catch (err) {
       db = { kind: 'error', display: snapshot.sqlalchemyUrlRedacted ?? 'database', dialect: 'unknown', reason: 'other', message: describe(err) };
     }
-    const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
-    this.client.sendDatabaseState({
-      key: snapshot.key,
-      states: states ? Object.fromEntries(states.states) : null,
-      note: noteOf(db),
-    });
-    return { snapshot, graph, db, states };
+    const entry: ProjectEntry = { snapshot, graph, db, states: statesOf(graph, db), readAt: Date.now() };
+    this.tellServer(entry);
+    return entry;
   }
 
   dispose(): void {

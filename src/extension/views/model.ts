@@ -84,6 +84,14 @@ export function summaryOf(entry: ProjectEntry): string {
   }
 }
 
+/** When the state shown was read (local time), for the project row's tooltip; null when nothing was read. */
+function readLine(entry: ProjectEntry): string | null {
+  if (entry.db.kind !== 'ok' && entry.db.kind !== 'not-initialised' && entry.db.kind !== 'error') return null;
+  const t = new Date(entry.readAt);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `Database state read at ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+}
+
 export function projectNode(entry: ProjectEntry): ProjectNode {
   const s = entry.snapshot;
   // 'no-url': the config's URL is empty or alembic's `driver://…` placeholder; showing it beside
@@ -106,6 +114,7 @@ export function projectNode(entry: ProjectEntry): ProjectNode {
       `Versions: ${s.versionLocations.map((v) => `\`${v}\``).join(', ') || '—'}`,
       `Database: ${display ?? '—'}`,
       `${s.revisions.length} revisions · heads: ${s.heads.map(shortId).join(', ') || '—'}`,
+      readLine(entry),
     ]
       .filter((x): x is string => x !== null)
       .join('\n\n'),

@@ -66,6 +66,13 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     return entry ? projectNode(entry) : undefined;
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind !== 'project') return item;
+    const entry = this.store.get(node.key);
+    item.tooltip = new vscode.MarkdownString(entry ? projectNode(entry).tooltip : node.tooltip);
+    return item;
+  }
+
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
       case 'project': {
@@ -74,7 +81,8 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         item.description = node.description;
         item.contextValue = node.contextValue;
         item.iconPath = new vscode.ThemeIcon('database');
-        item.tooltip = new vscode.MarkdownString(node.tooltip);
+        // No tooltip here: resolveTreeItem builds it on hover, so "read at" is the latest read
+        // (a re-read that finds the same state does not re-render the tree).
         return item;
       }
       case 'revision':
