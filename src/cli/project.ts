@@ -5,6 +5,7 @@ import type { ConfigProblem, ProjectConfig } from '../core/config';
 import { RevisionGraph } from '../core/graph';
 import type { MigrationFile } from '../core/types';
 import { discoverProjects, isDirectory, isFile } from '../io/discover';
+import { projectImports } from '../io/modules';
 import { scanProjectSync } from '../io/scan';
 import { displayPath } from './format';
 
@@ -22,6 +23,8 @@ export interface ProjectOptions {
   section?: string;
   versions: string[];
   recursive: boolean;
+  /** `--define NAME=VALUE`: values of imported names that cannot be read. */
+  defines?: ReadonlyMap<string, string>;
 }
 
 export interface LoadedProject {
@@ -95,7 +98,10 @@ export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: str
  */
 export async function loadProject(opts: ProjectOptions): Promise<LoadedProject> {
   const { folder, config } = await resolveConfig(opts);
-  const scan = scanProjectSync(config);
+  // Modules the revision files import are looked for (and read) under the project folder and
+  // the current folder only.
+  const imports = projectImports(config, { folders: [...new Set([folder, opts.cwd])], defines: opts.defines });
+  const scan = scanProjectSync(config, imports.resolve);
   const files = scan.files;
   return {
     folder,

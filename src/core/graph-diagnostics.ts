@@ -4,7 +4,8 @@
 import type { Diagnostic, IdRefKind, MigrationFile, Range, RelatedLocation, Revision } from './types';
 import type { RevisionGraph } from './graph';
 import { illegalCharsIn } from './errors';
-import { countedHeads, mergeCandidates } from './merge';
+import { countedHeads, type DoubtfulGroup, doubtfulGroups, mergeCandidates } from './merge';
+import { supplyHint } from './migration';
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -69,6 +70,29 @@ export function mergeCommand(heads: readonly string[]): string {
   return `alembic merge -m "merge heads" ${heads.join(' ')}`;
 }
 
+/** A warning on each head of `g` whose labels could not be read, naming the value and how to supply it. */
+function unknownLabelWarnings(graph: RevisionGraph, g: DoubtfulGroup): Diagnostic[] {
+  return g.doubtful.map(({ head, from }): Diagnostic => {
+    const rev = graph.revisions.get(head) as Revision;
+    const name = graph.revisions.get(from)?.file.unresolvedNames?.branch_labels;
+    const whose = from === head ? 'its branch_labels' : `the branch_labels of ${from} below it`;
+    const supply = name !== undefined ? ` (${name}). ${supplyHint(name)}` : '. Write the labels as literal strings to have them checked.';
+    return {
+      code: 'multiple-heads',
+      severity: 'warning',
+      message:
+        `${g.heads.length} heads (${listIds(g.heads)}) unless branch labels keep them apart: ${whose} could not be read${supply} ` +
+        `If the labels differ, 'alembic upgrade heads' or '<label>@head' is the way to upgrade; if not, merge them.`,
+      path: rev.file.path,
+      range: revisionRange(rev.file),
+      related: others(g.heads, head).map((o) => {
+        const r = graph.revisions.get(o) as Revision;
+        return { path: r.file.path, range: revisionRange(r.file), message: `other head ${o}` };
+      }),
+    };
+  });
+}
+
 const computed = new WeakMap<RevisionGraph, readonly Diagnostic[]>();
 
 /**
@@ -118,6 +142,9 @@ export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly
   const heads = countedHeads(graph);
   if (heads.length > 1) {
     const crowded = mergeCandidates(graph);
+    // Heads alike only because some labels could not be read: a warning, no fix.
+    const doubtful = doubtfulGroups(graph);
+    for (const g of doubtful) out.push(...unknownLabelWarnings(graph, g));
     for (const { labels, heads: hs } of crowded) {
       const where = labels.length === 0 ? '' : ` on branch ${labels.map((l) => `'${l}'`).join(', ')}`;
       const command = labels.length === 0 ? 'alembic upgrade head' : `alembic upgrade ${labels[0]}@head`;
@@ -137,7 +164,7 @@ export function computeGraphDiagnostics(graph: RevisionGraph, flagged?: readonly
         });
       }
     }
-    if (crowded.length === 0) {
+    if (crowded.length === 0 && doubtful.length === 0) {
       for (const h of heads) {
         const rev = graph.revisions.get(h) as Revision;
         const labels = graph.effectiveBranchLabels(h);

@@ -4,6 +4,7 @@
 // into another. Heads want a merge when they carry the same effective labels (none, or the same
 // ones): then even `<label>@head` (or `head`) cannot pick one. Pure.
 import type { RevisionGraph } from './graph';
+import { unresolvedVariables } from './migration';
 
 /**
  * The heads that count: true heads of the winning files, without heads cut off below a broken
@@ -38,11 +39,57 @@ export function headGroups(graph: RevisionGraph): HeadGroup[] {
   return [...buckets.values()];
 }
 
-/** Groups of two or more heads that a merge would help (same labels); labelled lines apart by design are left out. */
+/**
+ * Heads whose labels are not known: at or above a revision whose `branch_labels` could not be read
+ * (an imported value, a call…), mapped to that revision. Such a head may well be a labelled line
+ * kept apart by design, so it is never a merge candidate.
+ */
+export function headsWithUnknownLabels(graph: RevisionGraph): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of graph.files) {
+    if (file.revision === null || file.problems.length === 0 || !unresolvedVariables(file).includes('branch_labels')) continue;
+    const rev = graph.revisions.get(file.revision);
+    if (rev === undefined || rev.file !== file) continue;
+    for (const id of graph.descendants([rev.id])) {
+      if (graph.revisions.get(id)?.children.length === 0 && !out.has(id)) out.set(id, rev.id);
+    }
+  }
+  return out;
+}
+
+/**
+ * Groups of two or more heads that a merge would help (same labels); labelled lines apart by
+ * design are left out, and so are heads whose labels could not be read.
+ */
 export function mergeCandidates(graph: RevisionGraph): HeadGroup[] {
   const groups = headGroups(graph);
   if (groups.reduce((n, g) => n + g.heads.length, 0) < 2) return [];
-  return groups.filter((g) => g.heads.length > 1);
+  const unknown = headsWithUnknownLabels(graph);
+  const out: HeadGroup[] = [];
+  for (const g of groups) {
+    const known = unknown.size === 0 ? g.heads : g.heads.filter((h) => !unknown.has(h));
+    if (known.length > 1) out.push({ labels: g.labels, heads: known });
+  }
+  return out;
+}
+
+export interface DoubtfulGroup extends HeadGroup {
+  /** The heads of the group whose labels could not be read, each with the revision whose
+   * `branch_labels` is unknown. */
+  doubtful: Array<{ head: string; from: string }>;
+}
+
+/** Groups of two or more heads that look alike only because some of their labels could not be read. */
+export function doubtfulGroups(graph: RevisionGraph): DoubtfulGroup[] {
+  const unknown = headsWithUnknownLabels(graph);
+  if (unknown.size === 0) return [];
+  const out: DoubtfulGroup[] = [];
+  for (const g of headGroups(graph)) {
+    if (g.heads.length < 2) continue;
+    const doubtful = g.heads.filter((h) => unknown.has(h)).map((head) => ({ head, from: unknown.get(head) as string }));
+    if (doubtful.length > 0) out.push({ ...g, doubtful });
+  }
+  return out;
 }
 
 /** What merging `heads` does to branch labels, when it folds labelled lines together (null when it does not). */

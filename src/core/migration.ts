@@ -2,7 +2,7 @@
 // without executing anything. Pure: takes text, returns data and problems; never throws.
 import { LineIndex } from './python/lines';
 import { type ModuleAssignment, type ModuleDocstring, scanModule } from './python/module';
-import type { PyStr, PyValue } from './python/values';
+import { defineName, type ImportResolver, type PyStr, type PyValue } from './python/values';
 import type { IdRefKind, MigrationFile, Range, RevisionVariable } from './types';
 
 const VARIABLES: readonly RevisionVariable[] = ['revision', 'down_revision', 'branch_labels', 'depends_on'];
@@ -73,9 +73,13 @@ export function emptyMigrationFile(path: string): MigrationFile {
   };
 }
 
-export function readMigration(text: string, path: string): MigrationFile {
+/**
+ * Reads one revision file. `resolve`, when given, evaluates values the file imports from the
+ * project's modules (see core/imports.ts); without it they stay unresolved.
+ */
+export function readMigration(text: string, path: string, resolve?: ImportResolver): MigrationFile {
   const lines = new LineIndex(text);
-  const scan = scanModule(text, TRACKED, lines);
+  const scan = scanModule(text, TRACKED, lines, resolve);
   const file = emptyMigrationFile(path);
   const { problems, idRefs, assignments } = file;
   if (scan.docstring !== null) readDocstring(text, scan.docstring, lines, file);
@@ -95,7 +99,14 @@ export function readMigration(text: string, path: string): MigrationFile {
     const v: PyValue = a.value;
     if (v.kind === 'unresolved') {
       const how = v.phrase ?? `to ${v.what}`;
-      unresolvedProblem(range, `${variable} is set ${how}; ${LITERALS_ONLY}`);
+      if (v.ref !== undefined && v.phrase === undefined) {
+        // An imported value: say which one and how to supply it.
+        const name = defineName(v.ref);
+        (file.unresolvedNames ??= {})[variable] = name;
+        unresolvedProblem(range, `${variable} is set ${how}. ${supplyHint(name)}`);
+      } else {
+        unresolvedProblem(range, `${variable} is set ${how}; ${LITERALS_ONLY}`);
+      }
       continue;
     }
     if (variable === 'revision') {
@@ -163,6 +174,11 @@ export function readMigration(text: string, path: string): MigrationFile {
     });
   }
   return file;
+}
+
+/** How a user supplies a value the reader cannot compute. */
+export function supplyHint(name: string): string {
+  return `Supply it with --define ${name}=VALUE (alembic-migrations check) or the alembic.defines setting ({"${name}": "VALUE"}).`;
 }
 
 /** A message on one line, for titles and tree rows: a wrapped message's line breaks become spaces. */

@@ -92,6 +92,9 @@ export interface MigrationFile {
   /** Every revision id occurrence: the revision itself, parents, dependencies, docstring `Revises:`. */
   idRefs: IdRef[];
   problems: FileProblem[];
+  /** For a variable whose value comes from an import that could not be read: the qualified
+   * name a define would supply (`myproject.db.migration.cli.EXPAND_BRANCH`). Absent when none. */
+  unresolvedNames?: Partial<Record<RevisionVariable, string>>;
 }
 
 /** A revision in the graph. */

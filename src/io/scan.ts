@@ -29,6 +29,7 @@ import { isPackageResource } from '../core/config';
 import { emptyMigrationFile, isRevisionFileName, readMigration } from '../core/migration';
 import { LineIndex } from '../core/python/lines';
 import { commentStarts } from '../core/python/module';
+import type { ImportResolver } from '../core/python/values';
 import type { FileProblem, MigrationFile } from '../core/types';
 import { describeFsError } from './discover';
 
@@ -42,11 +43,12 @@ export interface ProjectScan {
 /** Longest stretch of synchronous reading between two turns of the event loop. */
 const READ_SLICE_MS = 8;
 
-/** Lists and reads every revision file of the project. Never throws. */
-export async function scanProject(config: ProjectConfig): Promise<ProjectScan> {
+/** Lists and reads every revision file of the project. Never throws. `resolve` evaluates values
+ * the files import from the project (io/modules.ts). */
+export async function scanProject(config: ProjectConfig, resolve?: ImportResolver): Promise<ProjectScan> {
   const problems: ConfigProblem[] = [...config.problems];
   const paths = await runAsync(listing(config, problems));
-  const files = await readMigrationFiles(paths);
+  const files = await readMigrationFiles(paths, resolve);
   return { config, files, problems };
 }
 
@@ -55,11 +57,11 @@ export async function scanProject(config: ProjectConfig): Promise<ProjectScan> {
  * else to keep responsive. Same listing, decoding, results and problems as `scanProject`.
  * Never throws.
  */
-export function scanProjectSync(config: ProjectConfig): ProjectScan {
+export function scanProjectSync(config: ProjectConfig, resolve?: ImportResolver): ProjectScan {
   const problems: ConfigProblem[] = [...config.problems];
   const paths = runSync(listing(config, problems));
   const files = new Array<MigrationFile>(paths.length);
-  for (let i = 0; i < paths.length; i++) files[i] = readMigrationFileSync(paths[i]);
+  for (let i = 0; i < paths.length; i++) files[i] = readMigrationFileSync(paths[i], resolve);
   return { config, files, problems };
 }
 
@@ -79,13 +81,13 @@ export function listRevisionFilesSync(config: ProjectConfig): string[] {
  * is twice as fast as thread-pool reads (10,000 files: ~210 ms against ~440 ms with 64
  * `readFile`s in flight), and a language server stays responsive through a long scan.
  */
-export async function readMigrationFiles(paths: readonly string[]): Promise<MigrationFile[]> {
+export async function readMigrationFiles(paths: readonly string[], resolve?: ImportResolver): Promise<MigrationFile[]> {
   const out = new Array<MigrationFile>(paths.length);
   let i = 0;
   while (i < paths.length) {
     const until = performance.now() + READ_SLICE_MS;
     do {
-      out[i] = readMigrationFileSync(paths[i]);
+      out[i] = readMigrationFileSync(paths[i], resolve);
       i++;
     } while (i < paths.length && performance.now() < until);
     if (i < paths.length) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -98,8 +100,8 @@ export async function readMigrationFiles(paths: readonly string[]): Promise<Migr
  * are `parse-error` problems. One small synchronous read, as the scan does: it cannot leave a
  * pipe named *.py blocking a thread-pool read forever.
  */
-export async function readMigrationFile(absPath: string): Promise<MigrationFile> {
-  return readMigrationFileSync(absPath);
+export async function readMigrationFile(absPath: string, resolve?: ImportResolver): Promise<MigrationFile> {
+  return readMigrationFileSync(absPath, resolve);
 }
 
 /**
@@ -107,14 +109,14 @@ export async function readMigrationFile(absPath: string): Promise<MigrationFile>
  * for every file (open, read, close: no stat, no Buffer per file, no option parsing), which on
  * 10,000 small files is measured faster than the `readFileSync` loop of the benchmark's floor.
  */
-export function readMigrationFileSync(absPath: string): MigrationFile {
+export function readMigrationFileSync(absPath: string, resolve?: ImportResolver): MigrationFile {
   let decoded: Decoded;
   try {
     decoded = decodePythonSource(readBytesSync(absPath));
   } catch (e) {
     return unreadableFile(absPath, `Cannot read ${absPath}: ${describeFsError(e)}`);
   }
-  return migrationFromDecoded(absPath, decoded);
+  return migrationFromDecoded(absPath, decoded, resolve);
 }
 
 /** Largest revision file read (a bigger one is a problem on that file, not read). */
@@ -176,10 +178,10 @@ function readBytesSync(path: string): Buffer {
 }
 
 /** Parses decoded text and adds the decoding problem. Never throws. */
-function migrationFromDecoded(absPath: string, decoded: Decoded): MigrationFile {
+function migrationFromDecoded(absPath: string, decoded: Decoded, resolve?: ImportResolver): MigrationFile {
   let file: MigrationFile;
   try {
-    file = readMigration(decoded.text, absPath);
+    file = readMigration(decoded.text, absPath, resolve);
   } catch (e) {
     return unreadableFile(absPath, `Cannot parse ${absPath}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -16,6 +16,9 @@ export interface ServerSettings {
   lintScope: 'pending' | 'all' | 'off';
   /** `alembic.lint.severity`: rule id → error | warning | info | off (over pyproject's). */
   lintSeverity: Record<string, string>;
+  /** Values of imported names the revision files use that cannot be read from the project
+   * (`alembic.defines`): qualified name or expression as written → value. */
+  defines: Record<string, string>;
 }
 
 /** One revision as the extension's tree needs it. Lines are 0-based. */

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
+import type { ProjectImports } from '../core/imports';
 import { RevisionGraph } from '../core/graph';
 import { graphDiagnostics } from '../core/graph-diagnostics';
 import { isRevisionFileName, messageLine } from '../core/migration';
@@ -41,10 +42,15 @@ export class Project {
   lint = new Map<string, LspDiagnostic[]>();
   lintSettings: LintSettings = { scope: 'pending', severity: new Map() };
   lintOverrides: ReadonlyMap<RuleId, LintSeverity> = new Map();
+  /** The imported values of the last scan (its modules stay cached until the next scan);
+   * `imports.readPaths` are the module files watched for this project. */
+  imports: ProjectImports | null = null;
 
   constructor(
     readonly config: ProjectConfig,
     readonly folder: FolderInfo,
+    /** `alembic.defines` of the folder, as scanned. */
+    readonly defines: Readonly<Record<string, string>> = {},
   ) {
     this.key = projectKey(config);
     this.name = projectName(config, folder);
@@ -59,6 +65,11 @@ export class Project {
       if (this.config.recursiveVersionLocations && isInside(loc, dir)) return true;
     }
     return false;
+  }
+
+  /** True when `p` is a module file the revision files' imported values were read from. */
+  readsModule(p: string): boolean {
+    return this.imports?.readPaths.has(p) === true;
   }
 
   /** True when deleting `p` removes a versions folder (or one of its parents). */

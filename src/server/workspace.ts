@@ -9,6 +9,7 @@ import { readMigration } from '../core/migration';
 import { graphDiagnostics } from '../core/graph-diagnostics';
 import type { MigrationFile } from '../core/types';
 import { discoverProjects } from '../io/discover';
+import { projectImports } from '../io/modules';
 import { readMigrationFile, scanProject } from '../io/scan';
 import type { DatabaseStateParams, ProjectSnapshot, ServerSettings } from '../protocol/protocol';
 import { type DiagnosticsPublisher } from './diagnostics';
@@ -195,9 +196,10 @@ export class Workspace {
         continue; // nested workspace folders: the project is already held by another folder
       }
       seen.add(key);
-      if (existing && JSON.stringify(existing.config) === JSON.stringify(config)) continue;
+      if (existing && JSON.stringify(existing.config) === JSON.stringify(config) &&
+          JSON.stringify(existing.defines) === JSON.stringify(settings.defines)) continue;
       if (existing) for (const p of existing.clear()) affected.add(p);
-      const project = new Project(config, folder);
+      const project = new Project(config, folder, settings.defines);
       const t0 = performance.now();
       await this.scan(project);
       const t1 = performance.now();
@@ -225,8 +227,15 @@ export class Workspace {
 
   private async scan(project: Project): Promise<void> {
     project.files.clear();
+    // Fresh module reads each scan: a changed module is read again.
+    const imports = projectImports(project.config, {
+      folders: [...this.folders.values()].map((f) => f.path),
+      defines: new Map(Object.entries(project.defines)),
+      openText: (p) => this.host.openText(p),
+    });
+    project.imports = imports;
     try {
-      const result = await scanProject(project.config);
+      const result = await scanProject(project.config, imports.resolve);
       for (const f of result.files) project.files.set(f.path, f);
       project.problems = result.problems; // the config's own problems first, then the scan's
     } catch (e) {
@@ -240,7 +249,7 @@ export class Workspace {
     for (const p of [...project.files.keys()]) {
       const text = this.host.openText(p);
       if (text !== undefined) {
-        const parsed = this.parse(text, p);
+        const parsed = this.parse(text, p, project);
         if (parsed) project.files.set(p, parsed);
       }
     }
@@ -249,9 +258,9 @@ export class Workspace {
     await this.lintPaths(project, [...project.files.keys()], true);
   }
 
-  private parse(text: string, p: string): MigrationFile | null {
+  private parse(text: string, p: string, project: Project | undefined): MigrationFile | null {
     try {
-      return readMigration(text, p);
+      return readMigration(text, p, project?.imports?.resolve);
     } catch (e) {
       this.host.error(`Could not read ${p}: ${message(e)}`);
       return null;
@@ -272,7 +281,7 @@ export class Workspace {
 
   /** An open document's text changed (or it was opened): re-read it after a short pause. */
   documentChanged(p: string): void {
-    if (!this.ownersOf(p).length) return;
+    if (!this.ownersOf(p).length && !this.moduleReaders(p).length) return;
     this.pendingEdits.add(p);
     if (this.editTimer) clearTimeout(this.editTimer);
     this.editTimer = setTimeout(() => {
@@ -283,7 +292,7 @@ export class Workspace {
 
   /** A document was closed: the disk is the truth again. */
   documentClosed(p: string): void {
-    if (!this.ownersOf(p).length) return;
+    if (!this.ownersOf(p).length && !this.moduleReaders(p).length) return;
     this.pendingEdits.add(p);
     if (!this.editTimer) {
       this.editTimer = setTimeout(() => {
@@ -298,11 +307,13 @@ export class Workspace {
       const paths = [...this.pendingEdits];
       this.pendingEdits.clear();
       const dirty = new Set<Project>();
+      const rescan = new Set<Project>();
       for (const p of paths) {
+        for (const project of this.moduleReaders(p)) rescan.add(project);
         const owners = this.ownersOf(p);
         if (!owners.length) continue;
         const text = this.host.openText(p);
-        const file = text !== undefined ? this.parse(text, p) : await this.readDisk(p);
+        const file = text !== undefined ? this.parse(text, p, owners[0]) : await this.readDisk(p, owners[0]);
         for (const project of owners) {
           if (file === 'gone') {
             if (project.deletePath(p)) dirty.add(project);
@@ -310,19 +321,29 @@ export class Workspace {
           if (await this.lintPaths(project, [p], true)) dirty.add(project);
         }
       }
+      // An edited module the revision files read values from: read the project again.
+      for (const project of rescan) {
+        await this.scan(project);
+        dirty.add(project);
+      }
       this.rebuild(dirty);
     });
   }
 
+  /** Projects whose revision files read values from module file `p`. */
+  private moduleReaders(p: string): Project[] {
+    return [...this.projects.values()].filter((project) => project.readsModule(p));
+  }
+
   /** Reads a file from disk; 'gone' when it no longer exists. */
-  private async readDisk(p: string): Promise<MigrationFile | 'gone' | null> {
+  private async readDisk(p: string, project?: Project): Promise<MigrationFile | 'gone' | null> {
     try {
       await fs.stat(p);
     } catch {
       return 'gone';
     }
     try {
-      return await readMigrationFile(p);
+      return await readMigrationFile(p, project?.imports?.resolve);
     } catch (e) {
       this.host.error(`Could not read ${p}: ${message(e)}`);
       return null;
@@ -359,6 +380,7 @@ export class Workspace {
           if (folder) foldersToReconcile.add(folder);
           continue;
         }
+        for (const project of this.moduleReaders(p)) rescan.add(project);
         if (change.kind === 'deleted') {
           for (const project of this.projects.values()) {
             if (rescan.has(project)) continue;
@@ -370,7 +392,7 @@ export class Workspace {
         const owners = this.ownersOf(p).filter((project) => !rescan.has(project));
         if (!owners.length) continue;
         if (this.host.openText(p) !== undefined) continue; // the open buffer wins
-        const file = await this.readDisk(p);
+        const file = await this.readDisk(p, owners[0]);
         for (const project of owners) {
           if (file === 'gone') {
             if (project.deletePath(p)) dirty.add(project);

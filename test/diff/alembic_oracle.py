@@ -2,7 +2,8 @@
 what it makes of a migrations folder.
 
 Input (stdin, JSON): {"versions": "<folder>", "targets": [str], "upgrades": [[rows, target]],
-"downgrades": [[rows, target]]}. Output (stdout, JSON): the map's heads/bases/real heads, each
+"downgrades": [[rows, target]], "sysPath": [folder]} (sysPath goes before sys.path, as alembic does
+with prepend_sys_path, so revision files can import the project's modules). Output (stdout, JSON): the map's heads/bases/real heads, each
 revision's parents and effective branch labels, every target resolution, every upgrade/downgrade
 plan, and every failure with its exception type and message. Each step runs under an alarm: a
 hang (alembic loops forever on some cycles) is reported as {"type": "Timeout"}.
@@ -64,6 +65,7 @@ def ids(revs):
 
 def main():
     req = json.load(sys.stdin)
+    sys.path[:0] = req.get("sysPath", [])
     versions = req["versions"]
     parent = os.path.dirname(versions)
     sd = ScriptDirectory(parent)

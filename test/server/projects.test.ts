@@ -136,7 +136,8 @@ describe('server projects and settings (LSP over stdio)', function () {
         ids: ['cafe00000002', 'cafe00000001'],
       },
     );
-    assert.ok(c.projectsChanged.some((keys) => keys.includes(path.join(ex, 'db', 'revs'))));
+    // The notification goes out on the tick after the change: it may follow the snapshot's answer.
+    await c.waitFor('projectsChanged naming the explicit project', () => c.projectsChanged.some((keys) => keys.includes(path.join(ex, 'db', 'revs'))));
 
     settings[uriOf(ex)] = { versionLocations: [path.join(ex, 'db', 'revs')], recursiveVersionLocations: true };
     await c.notify('workspace/didChangeConfiguration', { settings: null });

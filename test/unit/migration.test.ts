@@ -212,7 +212,6 @@ down_revision = None
 describe('readMigration: values it does not resolve', () => {
   const cases: [string, string, string][] = [
     ['a function call', `down_revision = compute('x')`, 'to a function call'],
-    ['an imported name', `from .base import PARENT\ndown_revision = PARENT`, 'to the name PARENT (an imported name)'],
     ['an f-string', `down_revision = f'{1}'`, 'to an f-string'],
     ['a bytes literal', `down_revision = b'abc'`, 'to a bytes literal'],
     ['a number', `down_revision = 42`, 'to a number'],
@@ -247,6 +246,21 @@ describe('readMigration: values it does not resolve', () => {
       assert.deepEqual(refs(f, 'down_revision'), []);
     });
   }
+
+  it('reports an imported name without a project to read it from, naming it and how to supply it', () => {
+    const f = read(`revision = 'r1'\nfrom .base import PARENT\ndown_revision = PARENT\n`);
+    assert.deepEqual(problems(f), [
+      'unresolved-value warning 2:0: down_revision is set to the imported value PARENT. ' +
+        'Supply it with --define PARENT=VALUE (alembic-migrations check) or the alembic.defines setting ({"PARENT": "VALUE"}).',
+    ]);
+    assert.deepEqual(f.unresolvedNames, { down_revision: 'PARENT' });
+    assert.deepEqual(unresolvedVariables(f), ['down_revision']);
+    const g = read(`from myproject.db.migration import cli\nrevision = 'r1'\ndown_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n`);
+    assert.deepEqual(problems(g), [
+      'unresolved-value warning 3:0: branch_labels is set to a tuple containing the imported value cli.EXPAND_BRANCH. ' +
+        'Supply it with --define myproject.db.migration.cli.EXPAND_BRANCH=VALUE (alembic-migrations check) or the alembic.defines setting ({"myproject.db.migration.cli.EXPAND_BRANCH": "VALUE"}).',
+    ]);
+  });
 
   it('puts the problem on the whole statement range, across lines', () => {
     const f = read(`revision = 'r1'\ndown_revision = make(\n    'a',\n)  # trailing comment\n`);

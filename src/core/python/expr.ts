@@ -2,7 +2,7 @@
 // scanner has already checked strings and brackets there. Stops at the first thing it cannot
 // resolve statically and says what it was; never executes, never guesses.
 import { readString, stringPrefixLength } from './strings';
-import { describeValue, type PyStr, type PyValue, unresolved } from './values';
+import { describeValue, type ImportRef, type ImportResolver, type PyStr, type PyValue, unresolved } from './values';
 
 export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
@@ -22,7 +22,11 @@ export class ExprReader {
   /** Set when the top-level expression was a bare name (a chained-assignment target). */
   bareName: string | null = null;
 
-  constructor(private readonly text: string, private readonly env: ReadonlyMap<string, PyValue>) {}
+  constructor(
+    private readonly text: string,
+    private readonly env: ReadonlyMap<string, PyValue>,
+    private readonly resolve?: ImportResolver,
+  ) {}
 
   /** Skips spaces, comments, newlines and line continuations (newlines only occur inside
    * brackets or after a backslash within a statement's bounds). */
@@ -82,7 +86,7 @@ export class ExprReader {
       if (close === -1 && (c === -1 || (c === 61 && this.text.charCodeAt(this.pos + 1) !== 61))) break;
       const item = this.expr(false);
       if (item === null) return null;
-      if (item.kind === 'unresolved') return unresolved(`a ${seq} containing ${item.what}`);
+      if (item.kind === 'unresolved') return unresolved(`a ${seq} containing ${item.what}`, undefined, item.ref);
       items.push(item);
     }
     const strs: PyStr[] = [];
@@ -107,7 +111,14 @@ export class ExprReader {
       while (p < this.end && isIdentPart(text.charCodeAt(p))) p++;
       const name = text.slice(start, p);
       this.pos = p;
-      const after = this.ws();
+      let after = this.ws();
+      const bound = this.env.get(name);
+      if (bound !== undefined && bound.kind === 'unresolved' && bound.ref !== undefined && !(top && after === 61)) {
+        value = this.imported(bound.ref, name, start);
+        if (value.kind === 'unresolved') return value;
+        after = this.ws();
+        return this.afterAtom(value, top, after);
+      }
       if (after === 40) return unresolved('a function call');
       if (after === 46) return unresolved('an attribute access');
       if (after === 91) return unresolved('a subscript');
@@ -143,7 +154,8 @@ export class ExprReader {
         value = { kind: 'seq', seq, items: [] };
       } else {
         const first = this.expr(false);
-        if (first === null || first.kind === 'unresolved') return first;
+        if (first === null) return first;
+        if (first.kind === 'unresolved') return first.ref === undefined ? first : unresolved(`a ${seq} containing ${first.what}`, undefined, first.ref);
         const n = this.ws();
         if (c === 40 && n === 41) {
           this.pos++;
@@ -162,8 +174,51 @@ export class ExprReader {
     } else {
       return this.fail(start);
     }
-    // After an atom: a trailer or operator makes the whole thing something we do not resolve.
-    const n = this.ws();
+    return this.afterAtom(value, top, this.ws());
+  }
+
+  /**
+   * A name bound by an import, possibly followed by `.attr` chains: the value the resolver reads
+   * from the project's modules (its string ranges moved onto the expression as written here), or
+   * unresolved carrying the ref. Leaves `pos` after the expression.
+   */
+  private imported(binding: ImportRef, name: string, start: number): PyValue {
+    const text = this.text;
+    const attrs = [...binding.attrs];
+    let exprEnd = start + name.length;
+    for (;;) {
+      if (this.ws() !== 46) break;
+      const save = this.pos;
+      this.pos++;
+      const c = this.ws();
+      if (!isIdentStart(c)) {
+        this.pos = save;
+        break;
+      }
+      let p = this.pos + 1;
+      while (p < this.end && isIdentPart(text.charCodeAt(p))) p++;
+      attrs.push(text.slice(this.pos, p));
+      this.pos = p;
+      exprEnd = p;
+    }
+    const expr = text.slice(start, exprEnd).replace(/\s+/g, '');
+    const next = this.ws();
+    if (next === 40) return unresolved(`a call of ${expr}`);
+    if (next === 91) return unresolved(`a subscript of ${expr}`);
+    const ref: ImportRef = { module: binding.module, attrs, expr };
+    if (this.resolve === undefined) return unresolved(`the imported value ${expr}`, undefined, ref);
+    const v = this.resolve(ref);
+    switch (v.kind) {
+      case 'unresolved': return v.ref === undefined ? { ...v, ref } : v;
+      case 'str': return { kind: 'str', value: v.value, idStart: start, idEnd: exprEnd };
+      case 'seq': return { kind: 'seq', seq: v.seq, items: v.items.map((s) => ({ kind: 'str', value: s.value, idStart: start, idEnd: exprEnd })) };
+      case 'none': return v;
+    }
+  }
+
+  /** After an atom: a trailer or operator makes the whole thing something we do not resolve. */
+  private afterAtom(value: PyValue, top: boolean, n: number): PyValue | null {
+    const text = this.text;
     if (n === -1 || n === 44 || n === 41 || n === 93) return value;
     if (n === 61 && text.charCodeAt(this.pos + 1) !== 61) return top ? value : this.fail(this.pos);
     if (n === 40) return unresolved('a function call');

@@ -6,7 +6,7 @@
 import { ExprReader, isIdentStart } from './expr';
 import type { LineIndex } from './lines';
 import { findStringEnd, readString, type StringError, stringPrefixLength } from './strings';
-import { type PyValue, unresolved } from './values';
+import { type ImportRef, type ImportResolver, type PyValue, unresolved } from './values';
 
 export interface ModuleAssignment {
   name: string;
@@ -37,8 +37,7 @@ const SIMPLE_KEYWORDS = new Set([
   'lambda', 'not', 'None', 'True', 'False', 'print',
 ]);
 // Shared values for bindings that never resolve (read-only: nothing mutates a PyValue), so that the
-// imports and definitions of every file do not each allocate one.
-const IMPORTED = unresolved('an imported name', 'by an import');
+// definitions of every file do not each allocate one.
 const A_FUNCTION = unresolved('a function');
 const A_CLASS = unresolved('a class');
 const AUGMENTED = unresolved('an augmented assignment', 'by an augmented assignment');
@@ -62,8 +61,21 @@ CLASS[40] = CLASS[91] = CLASS[123] = OPEN;
 CLASS[41] = CLASS[93] = CLASS[125] = CLOSE;
 CLASS[59] = SEMI;
 
-export function scanModule(text: string, tracked: ReadonlySet<string>, lines: LineIndex): ModuleScan {
-  const s = new Scanner(text, tracked, lines);
+/** The names whose assignments a scan reports. */
+export interface NameFilter {
+  has(name: string): boolean;
+}
+
+/** Every name: a module read for its constants. */
+export const ALL_NAMES: NameFilter = { has: () => true };
+
+/**
+ * Reads a module's top level. `resolve`, when given, evaluates names imported from other modules
+ * where a value is read (`cli.EXPAND_BRANCH`, `NAME` of `from m import NAME`); without it such
+ * values stay unresolved, carrying their import ref.
+ */
+export function scanModule(text: string, tracked: NameFilter, lines: LineIndex, resolve?: ImportResolver): ModuleScan {
+  const s = new Scanner(text, tracked, lines, resolve);
   s.run();
   return { docstring: s.docstring, assignments: s.assignments, error: s.error };
 }
@@ -102,9 +114,9 @@ class Scanner {
   private bsFrom = -1;
   private bsAt = -1;
 
-  constructor(readonly text: string, readonly tracked: ReadonlySet<string>, readonly lines: LineIndex) {
+  constructor(readonly text: string, readonly tracked: NameFilter, readonly lines: LineIndex, resolve?: ImportResolver) {
     this.len = text.length;
-    this.reader = new ExprReader(text, this.env);
+    this.reader = new ExprReader(text, this.env, resolve);
     this.hasCR = text.indexOf('\r') >= 0;
   }
 
@@ -525,15 +537,38 @@ class Scanner {
     if (this.error !== null) return next;
     const text = this.text;
     const end = this.sEnd;
-    // Names in order; ',' separates imported items. Dots are dropped: `import a.b` binds `a`.
+    // Tokens in order: dotted names (dots kept, so relative imports keep their level), 'as',
+    // ',' between items; `import` switches a `from` statement to its items.
+    let from = '';
     let importing = keyword === 'import';
     let item: string[] = [];
+    let dotted = '';
+    const flushName = (): void => {
+      if (dotted !== '') item.push(dotted);
+      dotted = '';
+    };
     const flush = (): void => {
+      flushName();
       if (item.length === 0) return;
       const asAt = item.indexOf('as');
-      const bound = asAt >= 0 ? item[asAt + 1] : item[0];
-      if (bound !== undefined) this.bind(bound, IMPORTED, start, this.sContentEnd);
+      const written = item[0];
+      const alias = asAt >= 0 ? item[asAt + 1] : undefined;
       item = [];
+      if (written === undefined || written === '*') return;
+      let bound: string;
+      let ref: ImportRef;
+      if (keyword === 'from') {
+        bound = alias ?? written;
+        ref = { module: from, attrs: [written], expr: '' };
+      } else if (alias !== undefined) {
+        bound = alias;
+        ref = { module: written, attrs: [], expr: '' };
+      } else {
+        // `import a.b.c` binds `a`.
+        bound = written.split('.')[0];
+        ref = { module: bound, attrs: [], expr: '' };
+      }
+      if (bound !== '') this.bind(bound, unresolved('an imported name', 'by an import', ref), start, this.sContentEnd);
     };
     while (pos < end) {
       const c = text.charCodeAt(pos);
@@ -542,12 +577,25 @@ class Scanner {
         const word = text.slice(pos, e);
         pos = e;
         if (!importing) {
-          if (word === 'import') importing = true;
+          if (word === 'import') {
+            importing = true;
+            from = dotted;
+            dotted = '';
+          } else dotted += word;
           continue;
         }
-        item.push(word);
+        if (word === 'as') {
+          flushName();
+          item.push('as');
+        } else if (dotted === '' || dotted.endsWith('.')) dotted += word;
+        else {
+          flushName();
+          dotted = word;
+        }
       } else {
-        if (c === 44 && importing) flush();
+        if (c === 46) dotted += '.';
+        else if (c === 42 && importing) dotted = '*';
+        else if (c === 44 && importing) flush();
         else if (c === 35) { pos = this.skipComment(pos); continue; }
         pos++;
       }

@@ -14,14 +14,47 @@ export type PyValue =
   | { kind: 'none' }
   | { kind: 'seq'; seq: 'tuple' | 'list'; items: PyStr[] }
   /** `what` is a noun phrase ("a function call"); `phrase` replaces "set to <what>" when the
-   * statement itself is the reason ("by an import"). */
-  | { kind: 'unresolved'; what: string; phrase?: string };
+   * statement itself is the reason ("by an import"); `ref` names the imported value it stands for
+   * (an import binding, or a value read through one that could not be read). */
+  | { kind: 'unresolved'; what: string; phrase?: string; ref?: ImportRef };
 
 export type Unresolved = Extract<PyValue, { kind: 'unresolved' }>;
 
-export function unresolved(what: string, phrase?: string): Unresolved {
-  return phrase === undefined ? { kind: 'unresolved', what } : { kind: 'unresolved', what, phrase };
+/**
+ * A value reached through an import: `module` (dotted; leading dots for a relative import, as
+ * written) then the attribute names `attrs` in turn. `from a.b import c` binds `c` to
+ * {module 'a.b', attrs ['c']}; `import a.b.c as c` binds `c` to {module 'a.b.c', attrs []};
+ * `import a.b` binds `a` to {module 'a', attrs []}. `expr` is the expression as written where the
+ * value is used (`cli.EXPAND_BRANCH`); empty on a bare binding.
+ */
+export interface ImportRef {
+  module: string;
+  attrs: readonly string[];
+  expr: string;
 }
+
+/** The dotted name a ref stands for: `myproject.db.migration.cli.EXPAND_BRANCH`. */
+export function qualifiedName(ref: ImportRef): string {
+  return ref.attrs.length === 0 ? ref.module : `${ref.module}${ref.module.endsWith('.') ? '' : '.'}${ref.attrs.join('.')}`;
+}
+
+/** The name a user supplies the value under: the qualified name, or for a relative import (no
+ * package to qualify it with) the expression as written. */
+export function defineName(ref: ImportRef): string {
+  return ref.module.startsWith('.') && ref.expr !== '' ? ref.expr : qualifiedName(ref);
+}
+
+export function unresolved(what: string, phrase?: string, ref?: ImportRef): Unresolved {
+  const v: Unresolved = phrase === undefined ? { kind: 'unresolved', what } : { kind: 'unresolved', what, phrase };
+  if (ref !== undefined) v.ref = ref;
+  return v;
+}
+
+/**
+ * Evaluates a value reached through an import (the revision reader's hook into the project's
+ * modules): the value, or an unresolved value saying why not (carrying `ref`).
+ */
+export type ImportResolver = (ref: ImportRef) => PyValue;
 
 /** Noun phrase for a resolved value, used when it is not allowed where it appears. */
 export function describeValue(v: PyValue): string {

@@ -9,6 +9,7 @@ export const Keys = {
   section: 'section',
   versionLocations: 'versionLocations',
   recursiveVersionLocations: 'recursiveVersionLocations',
+  defines: 'defines',
   command: 'command',
   xArgs: 'xArgs',
   databaseUrl: 'databaseUrl',
@@ -31,6 +32,7 @@ export const SERVER_KEYS: readonly Key[] = [
   Keys.recursiveVersionLocations,
   Keys.lintScope,
   Keys.lintSeverity,
+  Keys.defines,
 ];
 
 /** Keys that change what the sidebar shows: the database state is read again. */
@@ -81,6 +83,14 @@ export class Config {
   get recursiveVersionLocations(): boolean {
     return this.cfg.get<unknown>(Keys.recursiveVersionLocations) === true;
   }
+  /** `alembic.defines`: values of imported names that cannot be read from the project. */
+  get defines(): Record<string, string> {
+    const v = this.cfg.get<unknown>(Keys.defines);
+    const out: Record<string, string> = {};
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+    return out;
+  }
   /** Command prefix that runs alembic, or null to locate it. */
   get command(): string[] | null {
     const list = stringList(this.cfg.get<unknown>(Keys.command));
@@ -118,6 +128,7 @@ export class Config {
       recursiveVersionLocations: this.recursiveVersionLocations,
       lintScope: this.lintScope,
       lintSeverity: this.lintSeverity,
+      defines: this.defines,
     };
   }
 
