@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RevisionGraph } from '../../src/core/graph';
+import { graphDiagnostics } from '../../src/core/graph-diagnostics';
 import { RevisionError } from '../../src/core/errors';
 import { resolveTarget, upgradePlan } from '../../src/core/targets';
 import { discoverProjects } from '../../src/io/discover';
@@ -166,7 +167,7 @@ describe('differential: values imported from the project vs real Alembic 1.8', f
       const alembic = askAlembic(root, config.versionLocations[0], p);
       assert.ok(alembic.load.ok, JSON.stringify(alembic.load));
 
-      assert.deepEqual(graph.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code}: ${d.message}`), []);
+      assert.deepEqual(graphDiagnostics(graph).filter((d) => d.severity !== 'info').map((d) => `${d.code}: ${d.message}`), []);
       assert.deepEqual(graph.heads, sorted(alembic.heads ?? []), 'heads');
       assert.deepEqual(graph.bases, sorted(alembic.bases ?? []), 'bases');
       const revs = alembic.revisions ?? {};

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProjectConfig } from '../../src/core/config';
 import { RevisionGraph } from '../../src/core/graph';
+import { graphDiagnostics } from '../../src/core/graph-diagnostics';
 import { parseDefine } from '../../src/core/imports';
 import type { MigrationFile } from '../../src/core/types';
 import { discoverProjects } from '../../src/io/discover';
@@ -125,7 +126,7 @@ describe('imported values: the import forms and where modules are found', () => 
     const both = await load({ 'installed.pkg.cli.EXPAND': 'expand', 'cli.CONTRACT': 'contract' });
     assert.deepEqual(both.graph.get('a')?.branchLabels, ['expand']);
     assert.deepEqual(both.graph.get('b')?.branchLabels, ['contract']);
-    assert.deepEqual(both.graph.diagnostics.map((d) => `${d.code} ${d.severity}`), ['labelled-heads info', 'labelled-heads info']);
+    assert.deepEqual(graphDiagnostics(both.graph).map((d) => `${d.code} ${d.severity}`), ['labelled-heads info', 'labelled-heads info']);
   });
 
   it('says a value computed at import time is a call', async () => {
@@ -150,7 +151,7 @@ describe('imported values that cannot be read make no error', () => {
   it('two heads whose labels could not be read: a warning on each naming the value and how to supply it, no fix data', async () => {
     await write(LABELLED);
     const { graph } = await load();
-    const heads = graph.diagnostics.filter((d) => d.code === 'multiple-heads');
+    const heads = graphDiagnostics(graph).filter((d) => d.code === 'multiple-heads');
     assert.deepEqual(heads.map((d) => [path.basename(d.path), d.severity, d.data]), [['c1.py', 'warning', undefined], ['e1.py', 'warning', undefined]]);
     assert.equal(
       heads[0].message,
@@ -158,7 +159,7 @@ describe('imported values that cannot be read make no error', () => {
         'Supply it with --define myproject.db.migration.cli.CONTRACT_BRANCH=VALUE (alembic-migrations check) or the alembic.defines setting ' +
         "({\"myproject.db.migration.cli.CONTRACT_BRANCH\": \"VALUE\"}). If the labels differ, 'alembic upgrade heads' or '<label>@head' is the way to upgrade; if not, merge them.",
     );
-    assert.ok(!graph.diagnostics.some((d) => d.severity === 'error'));
+    assert.ok(!graphDiagnostics(graph).some((d) => d.severity === 'error'));
   });
 
   it('a head above an unreadable label is doubtful too; two heads with known (no) labels stay an error', async () => {
@@ -169,11 +170,11 @@ describe('imported values that cannot be read make no error', () => {
       'migrations/versions/u2.py': rev("'u2'", "'base'"),
     });
     const { graph } = await load();
-    const heads = graph.diagnostics.filter((d) => d.code === 'multiple-heads').map((d) => `${path.basename(d.path)} ${d.severity} ${d.data ? 'fix' : '-'}`);
+    const heads = graphDiagnostics(graph).filter((d) => d.code === 'multiple-heads').map((d) => `${path.basename(d.path)} ${d.severity} ${d.data ? 'fix' : '-'}`);
     assert.deepEqual(heads, ['c1.py warning -', 'e2.py warning -', 'u1.py error fix', 'u2.py error fix']);
-    const e2 = graph.diagnostics.find((d) => path.basename(d.path) === 'e2.py');
+    const e2 = graphDiagnostics(graph).find((d) => path.basename(d.path) === 'e2.py');
     assert.match(e2?.message ?? '', /: the branch_labels of e1 below it could not be read \(myproject\.db\.migration\.cli\.EXPAND_BRANCH\)/);
-    assert.match(graph.diagnostics.find((d) => path.basename(d.path) === 'u1.py')?.message ?? '', /^2 heads: u1, u2\./);
+    assert.match(graphDiagnostics(graph).find((d) => path.basename(d.path) === 'u1.py')?.message ?? '', /^2 heads: u1, u2\./);
   });
 
   it('the CLI: check exits 0 with warnings, and --define makes them labelled heads; a bad --define is a usage error', async () => {
