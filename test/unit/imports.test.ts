@@ -11,6 +11,7 @@ import type { ProjectConfig } from '../../src/core/config';
 import { RevisionGraph } from '../../src/core/graph';
 import { graphDiagnostics } from '../../src/core/graph-diagnostics';
 import { parseDefine } from '../../src/core/imports';
+import { mergeCandidates } from '../../src/core/merge';
 import type { MigrationFile } from '../../src/core/types';
 import { discoverProjects } from '../../src/io/discover';
 import { MAX_MODULE_BYTES, projectImports } from '../../src/io/modules';
@@ -160,6 +161,8 @@ describe('imported values that cannot be read make no error', () => {
         "({\"myproject.db.migration.cli.CONTRACT_BRANCH\": \"VALUE\"}). If the labels differ, 'alembic upgrade heads' or '<label>@head' is the way to upgrade; if not, merge them.",
     );
     assert.ok(!graphDiagnostics(graph).some((d) => d.severity === 'error'));
+    // Nor are they merge candidates anywhere (the sidebar asks the same rule).
+    assert.deepEqual(mergeCandidates(graph), []);
   });
 
   it('a head above an unreadable label is doubtful too; two heads with known (no) labels stay an error', async () => {
@@ -172,6 +175,7 @@ describe('imported values that cannot be read make no error', () => {
     const { graph } = await load();
     const heads = graphDiagnostics(graph).filter((d) => d.code === 'multiple-heads').map((d) => `${path.basename(d.path)} ${d.severity} ${d.data ? 'fix' : '-'}`);
     assert.deepEqual(heads, ['c1.py warning -', 'e2.py warning -', 'u1.py error fix', 'u2.py error fix']);
+    assert.deepEqual(mergeCandidates(graph), [{ labels: [], heads: ['u1', 'u2'] }]);
     const e2 = graphDiagnostics(graph).find((d) => path.basename(d.path) === 'e2.py');
     assert.match(e2?.message ?? '', /: the branch_labels of e1 below it could not be read \(myproject\.db\.migration\.cli\.EXPAND_BRANCH\)/);
     assert.match(graphDiagnostics(graph).find((d) => path.basename(d.path) === 'u1.py')?.message ?? '', /^2 heads: u1, u2\./);
