@@ -58,14 +58,15 @@ function inlineActions(contextValue: string): string[] {
 const revisionRows = (nodes: Node[]): RevisionNode[] => nodes.filter((n): n is RevisionNode => n.kind === 'revision');
 
 describe('extension tree model', () => {
-  it('lists revisions newest first with message (or id) as label and "<short id> · <state>" plus markers as description', () => {
+  it('lists revisions newest first labelled "<message> · <short id>" (or the id), "<state>" plus markers as description', () => {
     const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000'] });
     const rows = revisionRows(childrenOf(e));
+    // The id is in the label because the tree's own find (type to filter) matches labels only.
     assert.deepEqual(rows.map((r) => [r.id, r.label, r.description]), [
-      ['/p/alembic.ini/headB3000000000', 'msg headB3000000000', 'headB3000000 · pending · head'],
-      ['/p/alembic.ini/headA3000000000', 'msg headA3000000000', 'headA3000000 · pending · head · (a)'],
-      ['/p/alembic.ini/mid200000000000', 'msg mid200000000000', 'mid200000000 · current · branch point'],
-      ['/p/alembic.ini/base10000000000', 'base10000000000', 'base10000000 · applied · base'],
+      ['/p/alembic.ini/headB3000000000', 'msg headB3000000000 · headB3000000', 'pending · head'],
+      ['/p/alembic.ini/headA3000000000', 'msg headA3000000000 · headA3000000', 'pending · head · (a)'],
+      ['/p/alembic.ini/mid200000000000', 'msg mid200000000000 · mid200000000', 'current · branch point'],
+      ['/p/alembic.ini/base10000000000', 'base10000000000', 'applied · base'],
     ]);
     assert.deepEqual(rows.map((r) => r.contextValue), [
       'revision:pending:head', 'revision:pending:head', 'revision:current:branchpoint', 'revision:applied',
@@ -109,7 +110,7 @@ describe('extension tree model', () => {
     assert.deepEqual(inlineActions('dbError:unreachable'), ['alembic.refresh', 'alembic.openSettings']);
     // Without a state, revision rows carry no state word and no migrate buttons.
     const rows = revisionRows(nodes);
-    assert.equal(rows[3].description, 'base10000000 · base');
+    assert.equal(rows[3].description, 'base');
     assert.deepEqual(inlineActions(rows[3].contextValue), []);
     assert.equal(projectNode(e).description, 'app@db:5432/app · wrong user name or password');
   });
@@ -175,5 +176,13 @@ describe('extension tree model', () => {
     assert.deepEqual(sqlArgsFor(g, states, 'base1'), ['downgrade', 'a3:base1', '--sql']);
     assert.deepEqual(sqlArgsFor(g, null, 'b4'), ['upgrade', 'b3:b4', '--sql']);
     assert.deepEqual(sqlArgsFor(g, g.states([]), 'b4'), ['upgrade', 'b4', '--sql']);
+  });
+
+  it('Pending only keeps the pending revisions and the database rows; without a known state it hides nothing', () => {
+    const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000', 'gone00000000'] });
+    const nodes = childrenOf(e, { pendingOnly: true });
+    assert.deepEqual(nodes.map((n) => n.id), ['/p/alembic.ini/#missing/gone00000000', '/p/alembic.ini/headB3000000000', '/p/alembic.ini/headA3000000000']);
+    const unknown = entry({ kind: 'no-url' });
+    assert.equal(revisionRows(childrenOf(unknown, { pendingOnly: true })).length, 4);
   });
 });

@@ -16,6 +16,7 @@ import { packageTest } from './package';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { graphTests } from './ui/graph';
+import { treeFindTests } from './ui/tree-find';
 import { mergeHeadsTests } from './ui/merge-heads';
 import { paletteFlowTests } from './ui/palette-flows';
 import { refreshPolicyTests } from './ui/refresh-policy';
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
     await runUiTests(shared, 'UI: when the database is read', refreshPolicyTests, counts, grep);
     await runUiTests(shared, 'UI: the revision graph', graphTests, counts, grep);
+    await runUiTests(shared, 'UI: finding revisions in the tree', treeFindTests, counts, grep);
   } finally {
     await shared.close();
   }

@@ -182,20 +182,25 @@ export class Workbench {
     return this.page.locator('[id="workbench.parts.sidebar"] .pane', { has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRe(name)}`, 'i') }) }).first();
   }
 
-  /** Tree rows of a view: label text and description text. */
-  async treeRows(pane: Locator): Promise<Array<{ label: string; description: string; text: string }>> {
-    return pane.locator('.monaco-list-row').evaluateAll((rows) =>
-      rows.map((r) => ({
+  /**
+   * Tree rows of a view: label text, description text, and `message`: the label without the
+   * " · <short id>" a revision row's label ends with (the id is in the label so the tree's own
+   * find matches it).
+   */
+  async treeRows(pane: Locator): Promise<TreeRow[]> {
+    const rows = await pane.locator('.monaco-list-row').evaluateAll((els) =>
+      els.map((r) => ({
         label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
         description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
         text: (r.textContent ?? '').trim(),
       })),
     );
+    return rows.map((r) => ({ ...r, message: messageOfLabel(r.label) }));
   }
 
-  /** The tree row whose label is exactly `label`. */
+  /** The tree row whose label is exactly `label`, or `label` followed by a revision's " · <short id>". */
   treeRow(pane: Locator, label: string): Locator {
-    return pane.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) }).first();
+    return pane.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}( · \\S+)?\\s*$`) }) }).first();
   }
 
   /** Hovers a tree row and clicks its inline action button (by the command title). */
@@ -253,6 +258,18 @@ export class Workbench {
     const text = (await centre.textContent().catch(() => '')) ?? '';
     return text.trim();
   }
+}
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  text: string;
+  message: string;
+}
+
+/** A revision row's label is "<message> · <short id>": the message part (other labels unchanged). */
+export function messageOfLabel(label: string): string {
+  return label.replace(/ · \S+$/, '');
 }
 
 export function escapeRe(s: string): string {

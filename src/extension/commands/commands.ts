@@ -20,6 +20,7 @@ import {
 } from './migrate';
 import type { Node, RevisionNode } from '../views/model';
 import { shortId } from '../plans';
+import { goToRevision, revealCurrent } from '../views/find';
 import type { ProjectEntry } from '../projects/projects';
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => Promise<void> | void;
@@ -101,9 +102,13 @@ const commands: Record<string, Handler> = {
   'alembic.downgradeToHere': withRevision((ctx, entry, node) => downgradeTo(ctx, entry, node.revision.id), withProject(downgradePick)),
   'alembic.stampHere': withRevision((ctx, entry, node) => stampTo(ctx, entry, node.revision.id), withProject((ctx, entry) => stampPick(ctx, entry))),
   'alembic.showSqlHere': withRevision((ctx, entry, node) => showSql(ctx, entry, node.revision.id), withProject(showSqlPick)),
-  'alembic.openRevision': async (_ctx, arg) => {
-    if (isRevisionNode(arg)) await openAt(arg.revision.path, arg.revision.line);
+  'alembic.openRevision': async (_ctx, arg, mode) => {
+    if (isRevisionNode(arg)) await openAt(arg.revision.path, arg.revision.line, mode === 'preview');
   },
+  'alembic.goToRevision': goToRevision,
+  'alembic.revealCurrent': revealCurrent,
+  'alembic.showPendingOnly': (ctx) => ctx.tree.setPendingOnly(true),
+  'alembic.showAllRevisions': (ctx) => ctx.tree.setPendingOnly(false),
   'alembic.initProject': (ctx) => initProject(ctx),
   'alembic.setDatabasePassword': withProject(setDatabasePassword),
   'alembic.restartServer': async (ctx) => {

@@ -61,10 +61,11 @@ export async function confirm(verb: 'Upgrade' | 'Downgrade' | 'Stamp', message: 
   return choice === verb;
 }
 
-export async function openAt(file: string, line: number): Promise<void> {
+/** Opens `file` at `line`: a permanent tab that takes focus, or (`preview`) a preview tab that leaves the focus where it is. */
+export async function openAt(file: string, line: number, preview = false): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, Math.min(line, doc.lineCount - 1)), 0);
-  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: false });
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview, preserveFocus: preview });
 }
 
 /** `Generating /abs/path/abc_msg.py ...  done` → the path. */

@@ -121,6 +121,16 @@ export function projectNode(entry: ProjectEntry): ProjectNode {
   };
 }
 
+/** "<message> · <short id>", or the id alone for a revision without a message. */
+export function revisionLabel(r: RevisionInfo): string {
+  return r.message ? `${r.message} · ${shortId(r.id)}` : r.id;
+}
+
+export interface RowFilter {
+  /** Only revisions the database has not applied (database rows and notices stay). */
+  pendingOnly: boolean;
+}
+
 function revisionNode(entry: ProjectEntry, r: RevisionInfo): RevisionNode {
   const s = entry.snapshot;
   const state = entry.states?.states.get(r.id) ?? null;
@@ -130,7 +140,9 @@ function revisionNode(entry: ProjectEntry, r: RevisionInfo): RevisionNode {
   if (s.branchPoints.includes(r.id)) markers.push('branch point');
   if (s.bases.includes(r.id)) markers.push('base');
   const labels = r.branchLabels.length > 0 ? `(${r.branchLabels.join(', ')})` : null;
-  const description = [shortId(r.id), state, ...markers, labels].filter((x): x is string => !!x).join(' · ');
+  // The short id sits in the label, not the description: the tree's own find (type to filter)
+  // matches labels only, and an id is what people paste.
+  const description = [state, ...markers, labels].filter((x): x is string => !!x).join(' · ');
   const context = ['revision', state ?? 'unknown'];
   if (markers.includes('head')) context.push('head');
   if (markers.includes('merge')) context.push('merge');
@@ -141,7 +153,7 @@ function revisionNode(entry: ProjectEntry, r: RevisionInfo): RevisionNode {
     key: s.key,
     revision: r,
     state,
-    label: r.message ?? r.id,
+    label: revisionLabel(r),
     description,
     contextValue: context.join(':'),
     markers,
@@ -149,7 +161,7 @@ function revisionNode(entry: ProjectEntry, r: RevisionInfo): RevisionNode {
 }
 
 /** Rows under a project: database problems first, missing rows, then revisions newest first. */
-export function childrenOf(entry: ProjectEntry): Node[] {
+export function childrenOf(entry: ProjectEntry, filter: RowFilter = { pendingOnly: false }): Node[] {
   const key = entry.snapshot.key;
   const rows: Node[] = [];
   const db = entry.db;
@@ -196,6 +208,9 @@ export function childrenOf(entry: ProjectEntry): Node[] {
     });
   }
   for (const id of entry.states?.missing ?? []) rows.push({ kind: 'missing', id: `${key}/#missing/${id}`, key, revision: id });
-  for (const r of entry.snapshot.revisions) rows.push(revisionNode(entry, r));
+  for (const r of entry.snapshot.revisions) {
+    if (filter.pendingOnly && entry.states && entry.states.states.get(r.id) !== 'pending') continue;
+    rows.push(revisionNode(entry, r));
+  }
   return rows;
 }

@@ -28,6 +28,19 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     this.emitter.fire(undefined);
   }
 
+  private filter = { pendingOnly: false };
+
+  get pendingOnly(): boolean {
+    return this.filter.pendingOnly;
+  }
+
+  /** Shows only the revisions the database has not applied (or all again). */
+  setPendingOnly(on: boolean): void {
+    this.filter = { pendingOnly: on };
+    void vscode.commands.executeCommand('setContext', 'alembic.pendingOnly', on);
+    this.refresh();
+  }
+
   /** The node for `<projectKey>/<rev>` (or a project key) from the last render, for reveal(). */
   find(id: string): Node | undefined {
     const known = this.nodes.get(id);
@@ -49,7 +62,7 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
     if (element.kind !== 'project') return [];
     const entry = this.store.get(element.key);
-    return entry ? childrenOf(entry).map((n) => this.remember(n, element)) : [];
+    return entry ? childrenOf(entry, this.filter).map((n) => this.remember(n, element)) : [];
   }
 
   private remember(node: Node, parent: Node | undefined): Node {
@@ -78,7 +91,7 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       case 'project': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = node.id;
-        item.description = node.description;
+        item.description = this.filter.pendingOnly ? `${node.description} · showing pending only` : node.description;
         item.contextValue = node.contextValue;
         item.iconPath = new vscode.ThemeIcon('database');
         // No tooltip here: resolveTreeItem builds it on hover, so "read at" is the latest read
@@ -140,7 +153,8 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     if (r.createDate) md.appendMarkdown(`Created: ${escapeMd(r.createDate)}\n\n`);
     md.appendMarkdown(`State: ${node.state ?? 'unknown (database not read)'}`);
     item.tooltip = md;
-    item.command = { command: 'alembic.openRevision', title: 'Open Revision File', arguments: [node] };
+    // A single click previews the file and keeps the keyboard in the tree, as the Explorer does.
+    item.command = { command: 'alembic.openRevision', title: 'Open Revision File', arguments: [node, 'preview'] };
     return item;
   }
 

@@ -53,7 +53,7 @@ export const cleanExitTests: UiTest[] = [
       const { server, wb } = await t.openWorkbench(ws.dir);
       await wb.openContainer('Alembic');
       const pane = wb.viewPane('Revisions');
-      await until('the revisions to be listed', 45_000, async () => ((await wb.treeRows(pane)).some((r) => r.label === LINEAR[0].message) ? true : undefined));
+      await until('the revisions to be listed', 45_000, async () => ((await wb.treeRows(pane)).some((r) => r.message === LINEAR[0].message) ? true : undefined));
       const servers = await until('the language server process', 20_000, () => {
         const pids = groupProcesses(server.pid, 'dist/server.js');
         return pids.length > 0 ? pids : undefined;

@@ -121,7 +121,7 @@ export const sidebarStateTests: UiTest[] = [
       const pane = wb.viewPane('Revisions');
       await until('an error row saying the server is unreachable, and all six revisions', 60_000, async () => {
         const rows = await rowsExpanded(wb, pane);
-        const ok = rows.some((r) => r.label === 'Database server unreachable') && BRANCHED.every((b) => rows.some((r) => r.label === b.message));
+        const ok = rows.some((r) => r.label === 'Database server unreachable') && BRANCHED.every((b) => rows.some((r) => r.message === b.message));
         return ok ? true : undefined;
       }, async () => JSON.stringify(await wb.treeRows(pane)));
       const status = wb.page.locator('.statusbar-item', { hasText: 'database server unreachable' }).first();

@@ -23,7 +23,7 @@ export const smokeTests: UiTest[] = [
         'the Revisions view to list all four revisions',
         45_000,
         async () => {
-          const labels = (await wb.treeRows(pane)).map((r) => r.label);
+          const labels = (await wb.treeRows(pane)).map((r) => r.message);
           return LINEAR.every((r) => labels.includes(r.message ?? '')) ? true : undefined;
         },
         async () => JSON.stringify(await wb.treeRows(pane)),

@@ -1,13 +1,13 @@
-// Reading the Revisions tree: each revision row's label is its message, its description carries
-// its short id and its database state (applied / current / pending).
+// Reading the Revisions tree: each revision row's label is "<message> · <short id>", its
+// description carries its database state (applied / current / pending) and markers.
 import type { Locator } from 'playwright-core';
-import { until, type Workbench } from '../workbench';
+import { until, type TreeRow, type Workbench } from '../workbench';
 
 export type RevState = 'applied' | 'current' | 'pending';
 const STATES: RevState[] = ['applied', 'current', 'pending'];
 
 /** Rows of the view, expanding collapsed top-level (project) rows so revisions are listed. */
-export async function rowsExpanded(wb: Workbench, pane: Locator): Promise<Array<{ label: string; description: string; text: string }>> {
+export async function rowsExpanded(wb: Workbench, pane: Locator): Promise<TreeRow[]> {
   const collapsed = pane.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]');
   const n = await collapsed.count();
   for (let i = 0; i < n; i++) await collapsed.nth(0).locator('.monaco-tl-twistie').click().catch(() => undefined);
@@ -41,8 +41,8 @@ export async function expectTreeStates(
     async () => {
       const rows = await rowsExpanded(wb, pane);
       const ok = expected.every((e) => {
-        const row = rows.find((r) => r.label === e.message);
-        return row !== undefined && row.description.includes(e.id.slice(0, 6)) && showsState(row.description, e.state);
+        const row = rows.find((r) => r.message === e.message);
+        return row !== undefined && row.label.includes(e.id.slice(0, 6)) && showsState(row.description, e.state);
       });
       return ok ? true : undefined;
     },

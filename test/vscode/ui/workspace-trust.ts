@@ -54,7 +54,7 @@ export const workspaceTrustTests: UiTest[] = [
         60_000,
         async () => {
           const rows = await rowsExpanded(wb, pane);
-          const labels = rows.map((r) => r.label);
+          const labels = rows.map((r) => r.message);
           return LINEAR.every((r) => labels.includes(r.message ?? '')) && labels.some((l) => /Restricted Mode/.test(l)) ? rows : undefined;
         },
         async () => JSON.stringify(await wb.treeRows(pane)),
