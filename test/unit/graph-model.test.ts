@@ -132,3 +132,20 @@ describe('renderSvg', () => {
     assert.equal(opened, closed);
   });
 });
+
+describe('graphHtml', () => {
+  it('has a strict CSP: nothing by default, scripts only with the nonce, no inline styles, nothing remote', async () => {
+    const { graphHtml } = await import('../../src/extension/graph/html');
+    const html = graphHtml({ cspSource: 'vscode-resource:', nonce: 'N0nce', asset: (...p) => `vscode-resource:/ext/${p.join('/')}` });
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-N0nce'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    assert.ok(scripts.length === 1 && scripts.every((t) => t.includes('nonce="N0nce"') && t.includes('dist/webview/graph.js')));
+    assert.doesNotMatch(html.replace(/xmlns="[^"]*"/g, ""), /https?:\/\//, "no remote URL (an XML namespace is a name, not a load)");
+    assert.doesNotMatch(html, /\sstyle="/);
+    // Every control a screen reader meets has a name.
+    for (const b of html.match(/<button[^>]*>/g) ?? []) assert.match(b, /aria-label="|id="merge"/);
+  });
+});

@@ -1,0 +1,188 @@
+// `npm run bench:graph`: the revision graph picture at 400, 1,000 and 10,000 revisions (the
+// generated projects of bench/generate.ts). Measures, in this order of the pipeline:
+//   1. layout: core/graph-layout.ts on the newest-first order the sidebar uses,
+//   2. model: the host's buildGraphModel (layout + states + markers + folds) and its JSON size,
+//   3. first screen: the very page the webview loads (graph.html, graph.css, codicons,
+//      dist/webview/graph.js) in headless Chromium, from the model message to the first frame
+//      drawn, and from page load to the first frame,
+//   4. scrolling: the time the page spends drawing the rows in view after each of 200 scroll
+//      steps through the whole graph (only the rows in view are drawn).
+// Not included: VS Code's own cost of creating a webview panel (its iframes), which the UI test
+// shows but a bench here cannot isolate.
+//
+//   node out/bench/graph-bench.js [--write] [--runs N]
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+import { RevisionGraph } from '../src/core/graph';
+import { layoutGraph, type LayoutInput } from '../src/core/graph-layout';
+import { graphHtml } from '../src/extension/graph/html';
+import { buildGraphModel } from '../src/extension/graph/model';
+import { SnapshotGraph } from '../src/extension/plans';
+import type { ProjectEntry } from '../src/extension/projects/projects';
+import type { ProjectSnapshot, RevisionInfo } from '../src/protocol/protocol';
+import { defaultFileName, migrationFileOf } from '../test/support/fixture-writer';
+import { generateSpecs } from './generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SIZES = [400, 1000, 10000];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function fmt(ms: number): string {
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
+}
+
+/** A project entry as the extension holds it: snapshot from the real graph, a database at 80 %. */
+function entryOf(n: number): { entry: ProjectEntry; input: LayoutInput[] } {
+  const specs = generateSpecs(n, 1);
+  const g = RevisionGraph.build([...specs].sort((a, b) => (defaultFileName(a) < defaultFileName(b) ? -1 : 1)).map((s) => migrationFileOf(s, `/bench/versions/${defaultFileName(s)}`)));
+  const order = g.newestFirst();
+  const revisions: RevisionInfo[] = order.map((id) => {
+    const r = g.get(id);
+    if (!r) throw new Error(`missing ${id}`);
+    return {
+      id, path: r.file.path, line: 14, downRevisions: [...r.downRevisions], dependsOn: [...r.dependsOn], branchLabels: [...r.branchLabels],
+      effectiveBranchLabels: [], children: [...r.children], message: r.file.message, createDate: r.file.createDate,
+    };
+  });
+  const snapshot: ProjectSnapshot = {
+    key: '/bench/alembic.ini', name: `bench ${n}`, cwd: '/bench', configPath: '/bench/alembic.ini', section: 'alembic', versionLocations: ['/bench/versions'],
+    sqlalchemyUrlRedacted: null, revisions, heads: [...g.heads], bases: [...g.bases], mergePoints: [...g.mergePoints], branchPoints: [...g.branchPoints], diagnostics: [],
+  };
+  const graph = new SnapshotGraph(revisions);
+  // The database at the revision 20 % from the top of the main line: 80 % applied.
+  const row = order[Math.floor(order.length / 5)];
+  const states = graph.states([row]);
+  const entry: ProjectEntry = { snapshot, graph, db: { kind: 'ok', display: 'bench', dialect: 'postgresql', rows: [row] }, states };
+  return { entry, input: revisions.map((r) => ({ id: r.id, parents: r.downRevisions, dependsOn: r.dependsOn })) };
+}
+
+interface Row {
+  n: number;
+  layout: number;
+  model: number;
+  json: number;
+  lines: number;
+  lanes: number;
+  firstFromModel: number;
+  firstFromLoad: number;
+  scrollMedian: number;
+  scrollMax: number;
+  drawn: number;
+}
+
+async function main(): Promise<void> {
+  const write = process.argv.includes('--write');
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-graph-bench-'));
+  const browser = await chromium.launch({ executablePath: process.env.ALEMBIC_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--allow-file-access-from-files'] });
+  const results: Row[] = [];
+  try {
+    for (const n of SIZES) {
+      const { entry, input } = entryOf(n);
+      const layoutTimes: number[] = [];
+      const modelTimes: number[] = [];
+      let json = '';
+      let built = buildGraphModel(entry, [entry], { foldByDefault: true, toggled: new Set() });
+      for (let i = 0; i < runs; i++) {
+        let t = performance.now();
+        layoutGraph(input);
+        layoutTimes.push(performance.now() - t);
+        t = performance.now();
+        built = buildGraphModel(entry, [entry], { foldByDefault: true, toggled: new Set() });
+        json = JSON.stringify(built.model);
+        modelTimes.push(performance.now() - t);
+      }
+      // The page the webview loads, with a stand-in for VS Code's webview API that answers
+      // 'ready' with the model (postMessage, as the panel does).
+      const asset = (...p: string[]): string => `file://${path.join(ROOT, ...p)}`;
+      const page = graphHtml({ cspSource: 'file:', nonce: 'bench', asset }).replace(
+        '<script nonce="bench"',
+        // The model travels as JSON text, parsed when it is "sent" (the page's CSP allows no fetch).
+        `<script nonce="bench">window.__modelText = ${JSON.stringify(json).replace(/</g, '\\u003c')};
+        window.acquireVsCodeApi = () => ({ getState() {}, setState() {}, postMessage(m) {
+          if (m.type !== 'ready') return;
+          setTimeout(() => {
+            window.__t0 = performance.now();
+            window.postMessage({ type: 'model', model: JSON.parse(window.__modelText) }, '*');
+            requestAnimationFrame(() => requestAnimationFrame(() => { window.__t1 = performance.now(); }));
+          }, 0);
+        } });</script>\n<script nonce="bench"`,
+      );
+      const file = path.join(tmp, `graph-${n}.html`);
+      await fs.writeFile(file, page);
+      const firsts: number[] = [];
+      const loads: number[] = [];
+      let scroll: number[] = [];
+      let drawn = 0;
+      for (let i = 0; i < Math.min(runs, 5); i++) {
+        const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+        const p = await context.newPage();
+        const t = Date.now();
+        await p.goto(`file://${file}`);
+        await p.waitForFunction(() => (window as unknown as { __t1?: number }).__t1 !== undefined, undefined, { timeout: 60_000 });
+        loads.push(Date.now() - t);
+        firsts.push(await p.evaluate(() => {
+          const w = window as unknown as { __t0: number; __t1: number };
+          return w.__t1 - w.__t0;
+        }));
+        if (i === 0) {
+          drawn = await p.evaluate(() => document.querySelectorAll('#rows .row').length);
+          scroll = await p.evaluate(async () => {
+            const s = document.getElementById('scroller');
+            if (!s) return [];
+            const times: number[] = [];
+            const steps = 200;
+            for (let k = 1; k <= steps; k++) {
+              delete document.body.dataset.drawMs;
+              s.scrollTop = ((s.scrollHeight - s.clientHeight) * k) / steps;
+              // The scroll handler schedules one frame; the page records how long its drawing took.
+              await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+              times.push(Number(document.body.dataset.drawMs ?? 'NaN'));
+            }
+            return times;
+          });
+        }
+        await context.close();
+      }
+      const row: Row = {
+        n, layout: median(layoutTimes), model: median(modelTimes), json: json.length, lines: built.model.lines.length, lanes: built.model.lanes,
+        firstFromModel: median(firsts), firstFromLoad: median(loads), scrollMedian: median(scroll), scrollMax: Math.max(...scroll), drawn,
+      };
+      results.push(row);
+      console.log(`${n}: layout ${fmt(row.layout)}, model+JSON ${fmt(row.model)} (${(row.json / 1024).toFixed(0)} KB, ${row.lines} lines, ${row.lanes} lanes), first frame ${fmt(row.firstFromModel)} after the model (${fmt(row.firstFromLoad)} from page load), redraw on scroll median ${fmt(row.scrollMedian)} max ${fmt(row.scrollMax)}, ${row.drawn} rows in the DOM`);
+    }
+  } finally {
+    await browser.close();
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+  const table = [
+    '| revisions | layout (core) | host model + JSON | model size | lines (runs folded) / lanes | first frame after the model arrives | page load → first frame | redraw on scroll (median / max) | rows in the DOM |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.n.toLocaleString('en')} | ${fmt(r.layout)} | ${fmt(r.model)} | ${(r.json / 1024).toFixed(0)} KB | ${r.lines} / ${r.lanes} | ${fmt(r.firstFromModel)} | ${fmt(r.firstFromLoad)} | ${fmt(r.scrollMedian)} / ${fmt(r.scrollMax)} | ${r.drawn} |`),
+  ].join('\n');
+  console.log(`\n${table}`);
+  if (write) {
+    const file = path.join(ROOT, 'bench', 'results.md');
+    const text = await fs.readFile(file, 'utf8');
+    const marker = '## The revision graph picture';
+    const section = `${marker}\n\n\`npm run bench:graph\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, Chromium headless; median of ${runs} runs (5 page loads). Generated projects of bench/generate.ts (labelled main line with branches and merges, a second base, depends_on), database at 80 %. Linear runs folded (the default). "First frame" is the webview's own page and script drawing the model it is sent; VS Code's cost of creating the panel is not in it.\n\n${table}\n`;
+    const start = text.indexOf(marker);
+    const next = start >= 0 ? text.indexOf('\n## ', start + marker.length) : -1;
+    const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next) : ''}`;
+    await fs.writeFile(file, updated);
+    console.log(`wrote ${path.relative(ROOT, file)}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
