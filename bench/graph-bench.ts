@@ -59,7 +59,7 @@ function entryOf(n: number): { entry: ProjectEntry; input: LayoutInput[] } {
   // The database at the revision 20 % from the top of the main line: 80 % applied.
   const row = order[Math.floor(order.length / 5)];
   const states = graph.states([row]);
-  const entry: ProjectEntry = { snapshot, graph, db: { kind: 'ok', display: 'bench', dialect: 'postgresql', rows: [row] }, states };
+  const entry: ProjectEntry = { snapshot, graph, db: { kind: 'ok', display: 'bench', dialect: 'postgresql', rows: [row] }, states, readAt: 0 };
   return { entry, input: revisions.map((r) => ({ id: r.id, parents: r.downRevisions, dependsOn: r.dependsOn })) };
 }
 

@@ -16,7 +16,7 @@ function entry(key: string, revisions: RevisionInfo[], rows: string[] | null): P
     revisions, heads: [], bases: [], mergePoints: [], branchPoints: [], diagnostics: [],
   };
   const graph = new SnapshotGraph(revisions);
-  return { snapshot, graph, db: rows ? { kind: 'ok', display: 'db', dialect: 'postgresql', rows } : { kind: 'no-url' }, states: rows ? graph.states(rows) : null };
+  return { snapshot, graph, db: rows ? { kind: 'ok', display: 'db', dialect: 'postgresql', rows } : { kind: 'no-url' }, states: rows ? graph.states(rows) : null, readAt: 0 };
 }
 
 describe('Go to Revision… items', () => {
