@@ -2,7 +2,7 @@
 // whether the database has it (current / applied / pending).
 import { alembicHistoryOrder } from '../core/history-order';
 import { formatOptions, flag, UsageError, value, type OptionSpec, type ParsedArgs } from './args';
-import { chooseDatabaseUrl, parseSqlalchemyUrl } from '../core/dburl';
+import { chooseDatabaseUrl, parseSqlalchemyUrl, passwordFallbackAllowed } from '../core/dburl';
 import { computeDbState, countStates, type DbState } from '../core/state';
 import type { RevisionGraph } from '../core/graph';
 import { displayPath } from './format';
@@ -116,7 +116,9 @@ export async function readDatabaseState(args: ParsedArgs, io: CliIo, project: Lo
   const schema = value(args, 'version-table-schema') ?? null;
   // Loaded here so that graph/check never pay for loading `pg`.
   const { readVersionTable } = await import('../io/pg');
-  const read = await readVersionTable(parsed.pg, { table, schema, timeoutMs: timeout });
+  // PGPASSWORD / ~/.pgpass only for a URL the user gave, or a server on this machine.
+  const passwordFallback = passwordFallbackAllowed(chosen.source === 'config', parsed.pg);
+  const read = await readVersionTable(parsed.pg, { table, schema, timeoutMs: timeout, passwordFallback });
   if (read.kind === 'error') {
     throw new CliError(`cannot read the version table on ${parsed.display}: ${read.message}`);
   }

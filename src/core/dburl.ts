@@ -219,3 +219,26 @@ export function chooseDatabaseUrl(sources: {
   if (config) return { url: config, source: 'config' };
   return null;
 }
+
+/** Whether the target is this machine: a unix socket folder, loopback, or no host (the driver's default). */
+export function isLocalTarget(pg: PgTarget): boolean {
+  const host = pg.host?.trim().toLowerCase();
+  if (host === undefined || host === '') return true;
+  if (host.startsWith('/')) return true;
+  if (host === 'localhost' || host === 'localhost.' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(host);
+}
+
+/**
+ * Whether a password the URL does not carry may come from libpq's fallbacks (PGPASSWORD,
+ * ~/.pgpass): only for a URL the user gave (settings, environment, command line) or a target on
+ * this machine. A remote host that only the project's files name never gets them.
+ */
+export function passwordFallbackAllowed(fromProjectFiles: boolean, pg: PgTarget): boolean {
+  return !fromProjectFiles || isLocalTarget(pg);
+}
+
+/** Whether connecting needs the user's OK first: a remote host that only the project's files name. */
+export function needsHostConsent(fromProjectFiles: boolean, pg: PgTarget): boolean {
+  return fromProjectFiles && !isLocalTarget(pg);
+}

@@ -5,6 +5,7 @@ import { registerCommands } from './commands/commands';
 import { SERVER_KEYS, affects } from './host/config';
 import { ReadonlyDocuments, type Ctx } from './commands/context';
 import { DatabaseReader } from './db/database';
+import { Consent } from './host/consent';
 import { hasProject } from './projects/detect';
 import { registerGraph } from './graph';
 import { Log } from './host/log';
@@ -23,12 +24,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   shutdown = async () => {
     await Promise.all([client.dispose(), runs.stop()]);
   };
-  const database = new DatabaseReader(context.secrets, runs, log);
+  const consent = new Consent(context.workspaceState);
+  const database = new DatabaseReader(context.secrets, runs, log, consent);
   const store = new ProjectStore(client, database, context.workspaceState, log);
   const tree = new RevisionTreeProvider(store);
   const view = vscode.window.createTreeView('alembic.revisions', { treeDataProvider: tree, showCollapseAll: false });
   const docs = new ReadonlyDocuments();
-  subs.push(log, client, runs, store, tree, view, docs, new StatusBar(store));
+  subs.push(log, client, runs, store, tree, view, docs, consent, new StatusBar(store));
+  // The user allowed a server or a background command: read the database again.
+  subs.push(consent.onDidAllow(() => void store.refreshDatabase()));
   subs.push(vscode.workspace.registerTextDocumentContentProvider(ReadonlyDocuments.scheme, docs));
 
   const setContext = (): void => {

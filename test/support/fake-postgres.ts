@@ -37,7 +37,7 @@ function errorResponse(code: string, text: string): Buffer {
   return message('E', Buffer.concat([...fields, Buffer.from([0])]));
 }
 
-export async function startFakePostgres(mode: FakeMode): Promise<FakePostgres> {
+export async function startFakePostgres(mode: FakeMode, listenHost = '127.0.0.1'): Promise<FakePostgres> {
   const sockets = new Set<net.Socket>();
   const fake: Omit<FakePostgres, 'port' | 'stop'> = { passwords: [], startups: [], connections: 0 };
   const server = net.createServer((socket) => {
@@ -94,7 +94,7 @@ export async function startFakePostgres(mode: FakeMode): Promise<FakePostgres> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('fake postgres: no port');
   return {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parse as parseLibpqUrl } from 'pg-connection-string';
-import { chooseDatabaseUrl, parseSqlalchemyUrl, type ParsedDbUrl, type PgTarget } from '../../src/core/dburl';
+import { chooseDatabaseUrl, isLocalTarget, needsHostConsent, parseSqlalchemyUrl, passwordFallbackAllowed, type ParsedDbUrl, type PgTarget } from '../../src/core/dburl';
 
 function pgOf(url: string): { pg: PgTarget; display: string } {
   const r: ParsedDbUrl = parseSqlalchemyUrl(url);
@@ -253,5 +253,30 @@ describe('chooseDatabaseUrl', () => {
   it("skips alembic init's placeholder URL and returns null when nothing names a database", () => {
     assert.equal(chooseDatabaseUrl({ env: {}, configUrl: 'driver://user:pass@localhost/dbname' }), null);
     assert.equal(chooseDatabaseUrl({ env: {} }), null);
+  });
+});
+
+describe('who may get a password, and when to ask before connecting', () => {
+  const remote = { host: 'db.example.com', port: 5432 };
+  it('treats loopback, a unix socket and no host as this machine', () => {
+    for (const host of [undefined, '', 'localhost', 'LOCALHOST', '127.0.0.1', '127.4.5.6', '::1', '/var/run/postgresql']) {
+      assert.equal(isLocalTarget({ host }), true, String(host));
+    }
+    for (const host of ['db.example.com', '10.0.0.5', '192.0.2.2', '128.0.0.1', 'localhost.example.com', '::2']) {
+      assert.equal(isLocalTarget({ host }), false, host);
+    }
+  });
+
+  it('libpq fallbacks (PGPASSWORD, ~/.pgpass) only for the user’s own URL or this machine', () => {
+    assert.equal(passwordFallbackAllowed(false, remote), true);
+    assert.equal(passwordFallbackAllowed(true, remote), false);
+    assert.equal(passwordFallbackAllowed(true, { host: '127.0.0.1' }), true);
+    assert.equal(passwordFallbackAllowed(true, { host: '/tmp' }), true);
+  });
+
+  it('asks before connecting only to a remote host the project files name', () => {
+    assert.equal(needsHostConsent(true, remote), true);
+    assert.equal(needsHostConsent(false, remote), false);
+    assert.equal(needsHostConsent(true, { host: 'localhost' }), false);
   });
 });

@@ -4,7 +4,7 @@
 // sentence within the time limit, and nothing is written to stderr (node-postgres's pgpass
 // deprecation warning). Before: the fake server captured the env, pgpass and URL passwords.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -87,6 +87,31 @@ describe('fake PostgreSQL server: passwords only where they belong', function ()
     const r = await readVersionTable({ host: '127.0.0.1', port: fake.port, user: 'app', database: 'app' }, { timeoutMs: 3000 });
     assert.equal(r.kind === 'error' && r.reason, 'unreachable');
     assert.match(r.kind === 'error' ? r.message : '', new RegExp(`^(PostgreSQL at 127\\.0\\.0\\.1:${fake.port} closed the connection unexpectedly|Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${fake.port} \\(connection reset\\))\\.$`));
+  });
+
+  it('CLI status: PGPASSWORD goes to a remote server named by --url, never to one only alembic.ini names', async function () {
+    const address = Object.values(os.networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+    if (address === undefined) this.skip();
+    fake = await startFakePostgres('md5', '0.0.0.0');
+    const url = `postgresql://app@${address}:${fake.port}/app`;
+    fs.writeFileSync(path.join(tmp, 'alembic.ini'), `[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = ${url}\n`);
+    fs.mkdirSync(path.join(tmp, 'migrations', 'versions'), { recursive: true });
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    // Asynchronous: the fake server answers from this process's event loop.
+    const run = (args: string[]) =>
+      new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, 'status', '--timeout', '3', ...args], { cwd: tmp, encoding: 'utf8', env: process.env, timeout: 20_000 }, (err, _stdout, stderr) => {
+          resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr });
+        });
+      });
+    const fromIni = await run([]);
+    assert.equal(fromIni.status, 2, fromIni.stderr);
+    assert.match(fromIni.stderr, /not sent to a host that only the project's files name/);
+    assert.deepEqual(fake.passwords, []);
+    const fromUser = await run(['--url', url]);
+    assert.equal(fromUser.status, 2, fromUser.stderr);
+    assert.equal(fake.passwords.length, 1);
+    assert.match(fake.passwords[0], /^md5[0-9a-f]{32}$/);
   });
 
   it('writes nothing to stderr (no pgpass deprecation warning) while using ~/.pgpass', () => {

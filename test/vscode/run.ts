@@ -25,6 +25,7 @@ import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
 import { workspaceTrustTests } from './ui/workspace-trust';
 import { cleanExitTests } from './ui/clean-exit';
+import { hostileDbTests } from './ui/hostile-db';
 
 function report(counts: Counts): void {
   const file = process.env.ALEMBIC_TEST_COUNTS;
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
     await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
     await runUiTests(shared, 'UI: when the database is read', refreshPolicyTests, counts, grep);
+    await runUiTests(shared, 'UI: a database server only the repository names', hostileDbTests, counts, grep);
     await runUiTests(shared, 'UI: the revision graph', graphTests, counts, grep);
     await runUiTests(shared, 'UI: finding revisions in the tree', treeFindTests, counts, grep);
   } finally {

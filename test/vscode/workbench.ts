@@ -249,6 +249,21 @@ export class Workbench {
     await this.page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
   }
 
+  /** Clicks `button` on the notification whose text includes `containing` (opens the centre); returns its text. */
+  async clickNotificationButton(containing: string, button: string, timeoutMs = 30_000): Promise<string> {
+    const centre = this.page.locator('.notifications-center');
+    const item = centre.locator('.notification-list-item', { hasText: containing }).first();
+    await until(`a notification saying "${containing}"`, timeoutMs, async () => {
+      if (!(await centre.isVisible())) await this.page.locator('[id="status.notifications"]').first().click().catch(() => undefined);
+      return (await item.count()) > 0 ? true : undefined;
+    }, () => this.notificationsText());
+    const text = ((await item.textContent()) ?? '').trim();
+    // Opening the centre leaves the pointer on the status bar, whose hover can cover the buttons.
+    await this.page.mouse.move(0, 0);
+    await item.locator('.monaco-button', { hasText: button }).first().dispatchEvent('click');
+    return text;
+  }
+
   /** The text of the notification centre (toasts often do not show: read the centre). */
   async notificationsText(): Promise<string> {
     const centre = this.page.locator('.notifications-center');

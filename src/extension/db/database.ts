@@ -4,13 +4,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProjectConfig } from '../../core/config';
-import { chooseDatabaseUrl, parseSqlalchemyUrl, type PgTarget } from '../../core/dburl';
+import { chooseDatabaseUrl, needsHostConsent, parseSqlalchemyUrl, passwordFallbackAllowed, type PgTarget } from '../../core/dburl';
 import { parseCurrentOutput } from '../../core/alembic-output';
 import { readVersionTable } from '../../io/pg';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 import { Config } from '../host/config';
 import { type Log, describe } from '../host/log';
 import { type AlembicRuns, targetOf } from '../alembic/runs';
+import type { Consent } from '../host/consent';
 import { isTrusted } from '../host/trust';
 import type { DbErrorReason, DbRead } from './dbread';
 
@@ -23,6 +24,7 @@ export class DatabaseReader {
     private readonly secrets: vscode.SecretStorage,
     private readonly runs: AlembicRuns,
     private readonly log: Log,
+    private readonly consent: Consent,
   ) {}
 
   private async configUrl(project: ProjectSnapshot): Promise<string | null> {
@@ -76,17 +78,33 @@ export class DatabaseReader {
     const parsed = parseSqlalchemyUrl(chosen.url);
     if (parsed.kind === 'invalid') return { kind: 'invalid-url', message: parsed.message };
     if (parsed.kind === 'other') return this.readWithAlembic(project, parsed.dialect, parsed.display);
-    return this.readPostgres(project, parsed.pg, parsed.display);
+    // A URL from the project's files (alembic.ini, pyproject.toml, .vscode/settings.json), not from
+    // the user's own settings or environment.
+    const fromProject = chosen.source === 'config' || (chosen.source === 'setting' && Config.forPath(project.cwd).databaseUrlFromWorkspace);
+    return this.readPostgres(project, parsed.pg, parsed.display, fromProject);
   }
 
-  private async readPostgres(project: ProjectSnapshot, pg: PgTarget, display: string): Promise<DbRead> {
+  private async readPostgres(project: ProjectSnapshot, pg: PgTarget, display: string, fromProject: boolean): Promise<DbRead> {
     const config = Config.forPath(project.cwd);
+    if (needsHostConsent(fromProject, pg)) {
+      const host = `${pg.host ?? 'localhost'}:${pg.port ?? 5432}`;
+      const file = project.configPath ? path.basename(project.configPath) : 'The workspace settings';
+      const answer = this.consent.host(host, file);
+      if (answer !== 'allowed') {
+        const message = answer === 'asking'
+          ? `Not connected: the project names the server ${host}; allow the connection in the notification (asked once per workspace).`
+          : `Not connected: you chose not to connect to ${host}, which the project names (reload the window to be asked again).`;
+        return { kind: 'error', display, dialect: 'postgresql', reason: 'other', message };
+      }
+    }
     const stored = await this.secrets.get(DatabaseReader.secretKey(display));
     const target: PgTarget = stored ? { ...pg, password: stored } : pg;
     const result = await readVersionTable(target, {
       table: config.versionTable,
       schema: config.versionTableSchema,
       timeoutMs: TIMEOUT_MS,
+      // PGPASSWORD / ~/.pgpass only for the user's own URL or a server on this machine.
+      passwordFallback: passwordFallbackAllowed(fromProject, pg),
     });
     switch (result.kind) {
       case 'ok':
@@ -101,6 +119,19 @@ export class DatabaseReader {
 
   /** Non-PostgreSQL URLs: `alembic current`, parsed. Quiet: failures become the tree's error row. */
   private async readWithAlembic(project: ProjectSnapshot, dialect: string, display: string): Promise<DbRead> {
+    // A background run executes the project's env.py and revision files: only with the program
+    // the user allowed for this folder (a repository's settings or .venv could choose it).
+    const command = await this.runs.command(targetOf(project));
+    if (!command) {
+      return { kind: 'error', display, dialect, reason: 'other', message: 'alembic current could not run (see the Alembic output).' };
+    }
+    const answer = this.consent.backgroundCommand(command, project.cwd);
+    if (answer !== 'allowed') {
+      const message = answer === 'asking'
+        ? `Not read: reading the state of a ${dialect} database runs "${command.join(' ')} current" (the project's env.py); allow it in the notification (asked once per workspace), or use Alembic: Show Current Revision.`
+        : `Not read: you chose not to run "${command.join(' ')} current" in the background (Alembic: Show Current Revision runs it once; reload the window to be asked again).`;
+      return { kind: 'error', display, dialect, reason: 'other', message };
+    }
     const out = await this.runs.run({ ...targetOf(project), env: await this.alembicEnv(project) }, ['current'], 'Reading the current revision', { quiet: true, background: true });
     if (!out) {
       return { kind: 'error', display, dialect, reason: 'other', message: 'alembic current could not run (see the Alembic output).' };

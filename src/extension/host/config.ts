@@ -102,6 +102,12 @@ export class Config {
   get databaseUrl(): string | null {
     return nonEmpty(this.cfg.get<unknown>(Keys.databaseUrl));
   }
+  /** Whether the database URL in effect comes from the workspace's own settings (.vscode/settings.json,
+   * a .code-workspace file: files the repository can ship) rather than the user's settings. */
+  get databaseUrlFromWorkspace(): boolean {
+    const i = this.cfg.inspect<unknown>(Keys.databaseUrl);
+    return nonEmpty(i?.workspaceFolderValue) !== null || nonEmpty(i?.workspaceValue) !== null;
+  }
   get databaseUrlEnvVar(): string | null {
     return nonEmpty(this.cfg.get<unknown>(Keys.databaseUrlEnvVar));
   }

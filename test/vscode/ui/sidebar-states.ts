@@ -166,6 +166,10 @@ export const sidebarStateTests: UiTest[] = [
       const { wb } = await t.openWorkbench(ws.dir);
       await wb.openContainer('Alembic');
       const pane = wb.viewPane('Revisions');
+      // A background `alembic current` runs the project's env.py: only after the user allows the
+      // program in this folder, once per workspace; the question names both.
+      const asked = await wb.clickNotificationButton('in the background', 'Allow');
+      if (!asked.includes(`${ALEMBIC} current`) || !asked.includes(ws.dir)) throw new Error(`the question does not name the program and folder:\n${asked}`);
       await expectTreeStates(wb, pane, [
         { ...msg('aa00000000a1'), state: 'applied' },
         { ...msg('cc00000000c1'), state: 'current' },
