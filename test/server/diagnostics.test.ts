@@ -228,6 +228,20 @@ describe('server diagnostics (LSP over stdio)', function () {
     assert.ok(client.alive);
   });
 
+  it('an interpolation bomb in alembic.ini is an error on its line; the server keeps answering', async () => {
+    await client.waitForDiagnostics(heads.orders, 'initial', (d) => d.length === 1);
+    const ini = path.join(dirs['two-heads'], 'alembic.ini');
+    const lines = ['[alembic]', 'script_location = %(here)s/migrations', 'sqlalchemy.url = %(k9)s', 'k0 = x'];
+    for (let i = 1; i <= 9; i++) lines.push(`k${i} = ${`%(k${i - 1})s`.repeat(30)}`);
+    await fs.writeFile(ini, lines.join('\n') + '\n');
+    await client.filesChanged([{ file: ini, type: 2 }]);
+    const d = await client.waitForDiagnostics(ini, 'the bomb reported', (x) => x.some((y) => /expand to more than 1 MB/.test(msgOf(y))));
+    const bomb = d.find((y) => /expand to more than 1 MB/.test(msgOf(y)));
+    assert.equal(bomb?.severity, ERROR);
+    assert.equal(bomb?.range.start.line, 2);
+    assert.ok(client.alive);
+  });
+
   it('a versions folder that disappears clears its files and reports the missing folder on the config', async () => {
     await client.waitForDiagnostics(heads.orders, 'initial', (d) => d.length === 1);
     const v = path.dirname(heads.orders);

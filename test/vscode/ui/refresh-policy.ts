@@ -78,6 +78,8 @@ export const refreshPolicyTests: UiTest[] = [
       const { wb } = await t.openWorkbench(dir);
       await wb.openContainer('Alembic');
       const pane = wb.viewPane('Revisions');
+      // The SQLite state comes from a background `alembic current`: allowed once for this workspace.
+      await wb.clickNotificationButton('in the background', 'Allow');
       await expectTreeStates(wb, pane, [
         { id: LINEAR[1].id, message: LINEAR[1].message ?? '', state: 'current' },
         { id: LINEAR[2].id, message: LINEAR[2].message ?? '', state: 'pending' },
