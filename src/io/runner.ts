@@ -38,6 +38,8 @@ export interface RunResult {
 export interface RunOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
+  /** After a cancel, how long alembic gets to end on SIGTERM before SIGKILL (default KILL_GRACE_MS). */
+  killGraceMs?: number;
 }
 
 /** The setting that names the alembic command (for messages). */
@@ -227,7 +229,7 @@ export class AlembicRunner {
         if (settled || cancelled) return;
         cancelled = true;
         killTree(child, 'SIGTERM');
-        killTimer = setTimeout(() => killTree(child, 'SIGKILL'), KILL_GRACE_MS);
+        killTimer = setTimeout(() => killTree(child, 'SIGKILL'), opts.killGraceMs ?? KILL_GRACE_MS);
       };
 
       try {

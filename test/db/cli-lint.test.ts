@@ -1,17 +1,16 @@
 // `check --lint pending` against a real PostgreSQL stamped by the real alembic: only the revisions
 // the database has not applied are linted; --lint all lints every one; --url alone means pending.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { writeAlembicProject, type AlembicProject } from '../support/alembic-project';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { alembicOk } from './helpers';
+import { runCli } from '../support/cli';
 
-const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 function check(cwd: string, ...args: string[]): { code: number | null; stdout: string } {
-  const r = spawnSync(process.execPath, [CLI, 'check', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout };
+  const r = runCli(['check', ...args], cwd);
+  return { code: r.code, stdout: r.stdout };
 }
 
 /** `path:line: severity rule: message` → `<revision id> <rule>` (files are named `<id>_<slug>.py`). */

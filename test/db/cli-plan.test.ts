@@ -2,24 +2,12 @@
 // prints is what the real alembic then does, it writes nothing, relative targets (`-1`) are
 // accepted, and a target alembic refuses exits 2 with alembic's own message.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { ALEMBIC, writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
 import { startPostgres, type TestPostgres } from '../support/postgres';
+import { CLI, runProcess, type Run } from '../support/cli';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string): Run {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (cmd: string, args: string[], cwd: string): Run => runProcess(cmd, args, cwd);
 
 // main: 1a2b → 7e4d → c27f ─┐
 //                └→ b18e → d3a0 ─ 605a (merge) → 0a7d ; analytics line: a001 → a002

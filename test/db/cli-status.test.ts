@@ -2,25 +2,13 @@
 // real `/usr/bin/alembic` moving the database: rows and states, --fail-if-pending, missing
 // revisions, no table, custom version tables, and failures that must stay one clear line.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { ALEMBIC, writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres';
+import { CLI, runProcess, type Run } from '../support/cli';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Run {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Run => runProcess(cmd, args, cwd, { env });
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): Run {
   return run(process.execPath, [CLI, ...args], cwd, env);

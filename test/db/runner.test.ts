@@ -124,6 +124,12 @@ describe('AlembicRunner (real alembic, real PostgreSQL)', function () {
     });
 
     it('passes -c and -n: an ini with a renamed section runs only with -n', async () => {
+      // Its own project, a1 applied: nothing read from the other tests' runs.
+      const { p } = await project('runs_n', [
+        { id: 'a1', down: null },
+        { id: 'b2', down: 'a1' },
+      ]);
+      assert.equal((await runner.run(inv(p), ['upgrade', 'a1'])).failure, null);
       const ini = await fs.readFile(p.ini, 'utf8');
       await fs.mkdir(path.join(p.dir, 'conf'), { recursive: true });
       const custom = path.join(p.dir, 'conf', 'custom.ini');
@@ -137,6 +143,10 @@ describe('AlembicRunner (real alembic, real PostgreSQL)', function () {
     });
 
     it('passes -x values that env.py/migrations read with get_x_argument', async () => {
+      const { p } = await project('runs_x', [
+        { id: 'a1', down: null },
+        { id: 'b2', down: 'a1' },
+      ]);
       await p.addRevisions([
         {
           id: 'x3',
@@ -147,7 +157,7 @@ describe('AlembicRunner (real alembic, real PostgreSQL)', function () {
       ]);
       const r = await runner.run(inv(p, { xArgs: ['tag=from_x'] }), ['upgrade', 'x3']);
       assert.equal(r.failure, null, r.stderr);
-      const rows = await pg.sql("SELECT tablename FROM pg_tables WHERE tablename = 'x_from_x'", 'runs');
+      const rows = await pg.sql("SELECT tablename FROM pg_tables WHERE tablename = 'x_from_x'", 'runs_x');
       assert.deepEqual(rows, [{ tablename: 'x_from_x' }]);
     });
 
@@ -297,12 +307,17 @@ describe('AlembicRunner (real alembic, real PostgreSQL)', function () {
       const pidFile = path.join(tmp, 'pids-kill');
       const { p } = await project('stubborn', [{ id: 'k1', down: null, upgrade: sleeperBody(pidFile, true) }]);
       const abort = new AbortController();
-      const running = runner.run(inv(p), ['upgrade', 'k1'], { signal: abort.signal });
+      // A grace time well beyond the wait below: "python is still alive" is checked before any
+      // SIGKILL can have been sent, however slow the machine (a 2 s wait raced the 3 s default).
+      const graceMs = 10_000;
+      const running = runner.run(inv(p), ['upgrade', 'k1'], { signal: abort.signal, killGraceMs: graceMs });
       await waitFor(async () => (await fs.readFile(pidFile, 'utf8').catch(() => '')).includes(' '), 'pid file');
       const [pythonPid, sleepPid] = (await fs.readFile(pidFile, 'utf8')).split(' ').map(Number);
+      const abortedAt = Date.now();
       abort.abort();
       // SIGTERM kills the sleep child at once; python ignores it until SIGKILL.
-      await waitFor(() => !alive(sleepPid), 'sleep child gone after SIGTERM', 2000);
+      await waitFor(() => !alive(sleepPid), 'sleep child gone after SIGTERM', graceMs / 2);
+      assert.ok(Date.now() - abortedAt < graceMs, 'checked before the grace time ended');
       assert.equal(alive(pythonPid), true, 'python ignores SIGTERM');
       const r = await running;
       assert.equal(r.cancelled, true);

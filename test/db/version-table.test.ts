@@ -45,11 +45,16 @@ describe('version table (real PostgreSQL, real alembic)', function () {
     return { p, url, target: targetOf(url) };
   }
 
+  // Every test gets its own database and project: none reads what another left behind.
+  let fresh = 0;
+
   describe('a linear history a1 → b2 → c3', () => {
     let p: AlembicProject;
     let target: PgTarget;
-    before(async () => {
-      ({ p, target } = await project('linear', [
+    let db: string;
+    beforeEach(async () => {
+      db = `linear${++fresh}`;
+      ({ p, target } = await project(db, [
         { id: 'a1', down: null },
         { id: 'b2', down: 'a1' },
         { id: 'c3', down: 'b2' },
@@ -69,11 +74,12 @@ describe('version table (real PostgreSQL, real alembic)', function () {
       assert.deepEqual(sortedRecord(state.states), { a1: 'applied', b2: 'current', c3: 'pending' });
       assert.deepEqual(state.missing, []);
       // The migrations really ran.
-      const tables = await pg.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", 'linear');
+      const tables = await pg.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", db);
       assert.deepEqual(tables.map((t) => t.tablename), ['alembic_version', 't_a1', 't_b2']);
     });
 
     it('reads an empty table (ok, no rows: every revision pending) after `downgrade base`', async () => {
+      await alembicOk(p, 'upgrade', 'b2');
       await alembicOk(p, 'downgrade', 'base');
       assert.deepEqual(await readVersionTable(target), { kind: 'ok', rows: [] });
       assert.deepEqual(await currentIds(p), []);
@@ -87,8 +93,10 @@ describe('version table (real PostgreSQL, real alembic)', function () {
     //     └─ b1 ──────────┴─ m1 (merge)      b1 ─ b2      c1 (gamma, second base)
     let p: AlembicProject;
     let target: PgTarget;
-    before(async () => {
-      ({ p, target } = await project('branches', [
+    let db: string;
+    beforeEach(async () => {
+      db = `branches${++fresh}`;
+      ({ p, target } = await project(db, [
         { id: 'r0', down: null },
         { id: 'a1', down: 'r0', branchLabels: ['alpha'] },
         { id: 'b1', down: 'r0' },
@@ -132,7 +140,8 @@ describe('version table (real PostgreSQL, real alembic)', function () {
     });
 
     it('reports a row naming a revision no file defines as missing; alembic current fails with missing-revision', async () => {
-      await pg.sql("INSERT INTO alembic_version (version_num) VALUES ('ghost123')", 'branches');
+      await alembicOk(p, 'upgrade', 'heads');
+      await pg.sql("INSERT INTO alembic_version (version_num) VALUES ('ghost123')", db);
       const read = await readVersionTable(target);
       assert.deepEqual(inSortedOrder(read), { kind: 'ok', rows: ['b2', 'c1', 'ghost123', 'm1'] });
       const state = computeDbState(await graphOf(p), read.kind === 'ok' ? read.rows : []);

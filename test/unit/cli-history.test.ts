@@ -1,15 +1,13 @@
 // `alembic-migrations graph` (text) against the real `alembic history` (/usr/bin/alembic) on the
 // same folders: the same lines, and newest first (every revision before its parents).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSpecs } from '../../bench/generate';
 import { writeMigrationFolder, type RevSpec } from '../support/fixture-writer';
+import { CLI, runProcess, type Run } from '../support/cli';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const ALEMBIC = '/usr/bin/alembic';
 /**
  * alembic 1.8.1 lists a folder in os.listdir order (file-system dependent); 1.10+ sorts it. This
@@ -20,10 +18,7 @@ const SORTED_ALEMBIC = [
   "import os, sys\n_l = os.listdir\nos.listdir = lambda p='.': sorted(_l(p))\nfrom alembic.config import main\nsys.exit(main(prog='alembic'))",
 ];
 
-function run(cmd: string, args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (cmd: string, args: string[], cwd: string): Run => runProcess(cmd, args, cwd);
 
 /** The revision id of a history line (`<parents> [(deps)] -> <id> …`). */
 function idOf(line: string): string {

@@ -2,21 +2,16 @@
 // libpg-query WebAssembly beside it): text, json, github and SARIF output (validated against the
 // SARIF 2.1.0 JSON schema), exit codes, --lint all|off and pyproject severities.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { exampleFile } from '../support/lint-examples';
+import { ROOT, runCli, type Run } from '../support/cli';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const SARIF_SCHEMA = path.join(ROOT, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
 
-function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], cwd: string): Run => runCli(args, cwd, { timeoutMs: 30_000 });
 
 let tmp: string;
 beforeEach(async () => {

@@ -1,26 +1,15 @@
 // The bundled CLI (dist/cli.js) run as a process on temp folders: JSON shape and values, the
 // history view, check's lines and exit codes, and usage errors.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultFileName, renderMigration, writeMigrationFolder, type RevSpec } from '../support/fixture-writer';
 import { githubLines } from '../../src/cli/format';
+import { ROOT, runCli, type Run } from '../support/cli';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd: string): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], cwd: string): Run => runCli(args, cwd, { timeoutMs: 30_000 });
 
 /** 1-based line of the first line of `text` that starts with `prefix`. */
 function lineOf(text: string, prefix: string): number {

@@ -3,7 +3,6 @@
 // to 4.2 GB; `version_locations = /` with recursion ran over 300 s; 9 levels x 30 references in
 // alembic.ini killed Node with a V8 fatal error after 46 s).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,13 +10,13 @@ import { getInterpolated, MAX_INTERPOLATED_CHARS, parseIni } from '../../src/cor
 import { readMigrationFileSync, scanProject, scanProjectSync, WALK_LIMITS } from '../../src/io/scan';
 import { buildHostileFolder, TRAITS } from '../support/hostile-folder';
 import { revisionSource, TempTree } from '../support/temp-tree';
+import { runCli } from '../support/cli';
 
-const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 function cli(args: string[], cwd: string): { code: number | null; out: string } {
   // A small heap: an unbounded read or expansion fails here at once instead of swapping.
-  const r = spawnSync(process.execPath, ['--max-old-space-size=200', CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  const r = runCli(args, cwd, { nodeArgs: ['--max-old-space-size=200'], timeoutMs: 30_000, maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.code, out: `${r.stdout}${r.stderr}` };
 }
 
 function bomb(levels: number, width: number, bottom = 'x'): string {
