@@ -10,14 +10,16 @@
 // --profile   runs `graph --json` on the largest size under `node --cpu-prof` and prints where
 //             the time goes (self time by function and by source file)
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RevisionGraph } from '../src/core/graph';
 import { graphDiagnostics } from '../src/core/graph-diagnostics';
 import { discoverProjects } from '../src/io/discover';
-import { readMigrationFile, scanProject, scanProjectSync } from '../src/io/scan';
+import { decodePythonSource, readMigrationFile, scanProject, scanProjectSync } from '../src/io/scan';
+import { lintMigration } from '../src/core/lint/lint';
+import { loadSqlParser } from '../src/io/sql-parser';
 import { readMigration } from '../src/core/migration';
 import type { MigrationFile } from '../src/core/types';
 import { writeBenchProject, type GeneratedProject } from './generate';
@@ -177,6 +179,13 @@ interface SizeResult {
   alembicPathRuns: number;
   alembicHeads: Timing | null;
   oneFileUpdate: number | null;
+  /** `check --lint all --format json` and `check --lint off --format json` processes. */
+  checkLintAll: Timing;
+  checkLintOff: Timing;
+  /** Lint of every text already in memory (parser loaded). */
+  lintInProcess: number;
+  /** One-file re-check: read one file + lint it (what the server does on a change). */
+  oneFileLint: number | null;
   agree: string;
 }
 
@@ -256,6 +265,8 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   const syncFloorCmd = (): Promise<ProcResult> => checkedProcess('sync floor', process.execPath, ['-e', SYNC_FLOOR_SCRIPT, versions], ROOT);
   const startCmd = (): Promise<ProcResult> => checkedProcess('node -e ""', process.execPath, ['-e', ''], ROOT);
   const lowerCmd = (): Promise<ProcResult> => checkedProcess('lower bound', process.execPath, ['-e', LOWER_BOUND_SCRIPT, versions], ROOT);
+  const lintAllCmd = (): Promise<ProcResult> => checkedProcess('check --lint all', process.execPath, [CLI, 'check', '--lint', 'all', '--format', 'json', root], ROOT);
+  const lintOffCmd = (): Promise<ProcResult> => checkedProcess('check --lint off', process.execPath, [CLI, 'check', '--lint', 'off', '--format', 'json', root], ROOT);
 
   // warm-up: file cache, JIT of the in-process path
   await inProcessOnce(root);
@@ -264,6 +275,8 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   await syncFloorCmd();
   await startCmd();
   await lowerCmd();
+  await lintAllCmd();
+  await lintOffCmd();
 
   // Interleaved rounds, so that a change in machine load hits every contender alike.
   const inProc: InProcess[] = [];
@@ -272,6 +285,8 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
   const syncFloorRuns: ProcResult[] = [];
   const startRuns: ProcResult[] = [];
   const lowerRuns: ProcResult[] = [];
+  const lintAllRuns: ProcResult[] = [];
+  const lintOffRuns: ProcResult[] = [];
   let lastJson = '';
   for (let i = 0; i < o.runs; i++) {
     const g = await graphCmd();
@@ -281,6 +296,8 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
     syncFloorRuns.push(await syncFloorCmd());
     startRuns.push(await startCmd());
     lowerRuns.push(await lowerCmd());
+    lintAllRuns.push(await lintAllCmd());
+    lintOffRuns.push(await lintOffCmd());
     inProc.push(await inProcessOnce(root));
   }
   const { graph, files } = inProc[inProc.length - 1];
@@ -295,7 +312,11 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
     syncFloor: timing(syncFloorRuns),
     nodeStartup: timing(startRuns),
     lowerBound: timing(lowerRuns),
+    checkLintAll: timing(lintAllRuns),
+    checkLintOff: timing(lintOffRuns),
   };
+  const lint = await lintTimes(files, Math.min(o.runs, 3), n >= 10000 || o.sizes.length === 1);
+  log(`  check --lint all / off processes   ${fmtT(res.checkLintAll)} / ${fmtT(res.checkLintOff)}; lint in-process ${fmt(lint.all)}${lint.one !== null ? `; one-file re-check ${fmt(lint.one)}` : ''}`);
   const lowerFound = Number(lowerRuns[lowerRuns.length - 1].stdout);
   log(`  in-process scan+graph+diagnostics  ${fmt(res.inProcess)}  (scan ${fmt(res.scan)}, sync scan ${fmt(res.scanSync)}, of which parsing ${fmt(parse)}; graph ${fmt(res.build)})`);
   log(`  graph --json process               ${fmtT(res.graphProcess)}`);
@@ -351,8 +372,31 @@ async function measure(project: GeneratedProject, n: number, o: Options, log: (s
     alembicPathRuns: pyRuns,
     alembicHeads: heads,
     oneFileUpdate: update,
+    lintInProcess: lint.all,
+    oneFileLint: lint.one,
     agree,
   };
+}
+
+/** Lint of every file (texts in memory, parser loaded), and the one-file re-check (read + lint). */
+async function lintTimes(files: readonly MigrationFile[], runs: number, oneFile: boolean): Promise<{ all: number; one: number | null }> {
+  const parse = await loadSqlParser();
+  const texts = files.map((f) => readFileSync(f.path, 'utf8'));
+  const all: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    for (const t of texts) lintMigration(t, parse);
+    if (i > 0) all.push(performance.now() - t0);
+  }
+  if (!oneFile) return { all: median(all), one: null };
+  const target = files[files.length >> 1].path;
+  const one: number[] = [];
+  for (let i = 0; i <= 20; i++) {
+    const t0 = performance.now();
+    lintMigration(decodePythonSource(readFileSync(target)).text, parse);
+    if (i > 0) one.push(performance.now() - t0);
+  }
+  return { all: median(all), one: median(one) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -388,6 +432,11 @@ function table(results: SizeResult[], o: Options): string {
     ["Alembic's path: ast + RevisionMap + history walk (python3)", ...T((r) => r.alembicPath)],
     ['`alembic heads` (real CLI)', ...T((r) => r.alembicHeads)],
     ['one-file update: re-read one file + rebuild graph', ...results.map((r) => (r.oneFileUpdate === null ? '—' : fmt(r.oneFileUpdate)))],
+    ['lint: `check --lint all --format json` process', ...T((r) => r.checkLintAll)],
+    ['lint: `check --lint off --format json` process (the same without the lint)', ...T((r) => r.checkLintOff)],
+    ['lint: `check --lint all` ÷ `graph --json` process (target ≤ 1.30×)', ...results.map((r) => ratio(r.checkLintAll.wall / r.graphProcess.wall))],
+    ['lint: in-process, every file (texts in memory)', ...results.map((r) => fmt(r.lintInProcess))],
+    ['lint: one-file re-check, read + lint one file (target ≤ 5 ms)', ...results.map((r) => (r.oneFileLint === null ? '—' : fmt(r.oneFileLint)))],
     ['graph process ÷ floor A, readFileSync (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.syncFloor.wall))],
     ['graph process ÷ floor B, fs.promises (for reference)', ...results.map((r) => ratio(r.graphProcess.wall / r.floor.wall))],
     ["Alembic's path ÷ floor A (a process that only reads the files)", ...results.map((r) => ratio(r.alembicPath.wall / r.syncFloor.wall))],
@@ -413,7 +462,9 @@ function verdicts(results: SizeResult[]): string[] {
     const alembicX = r.alembicPath.wall / r.graphProcess.wall;
     out.push(
       `${r.n}: graph process ${ratio(floorX)} floor A, readFileSync (${floorX <= 2 ? 'met' : 'MISSED'} ≤ 2×; ${ratio(floorBX)} floor B, fs.promises); ${ratio(alembicX)} faster than Alembic's path (${alembicX >= 30 ? 'met' : 'MISSED'} ≥ 30×)` +
-        (r.oneFileUpdate !== null ? `; one-file update ${fmt(r.oneFileUpdate)} (${r.oneFileUpdate <= 10 ? 'met' : 'MISSED'} ≤ 10 ms)` : ''),
+        (r.oneFileUpdate !== null ? `; one-file update ${fmt(r.oneFileUpdate)} (${r.oneFileUpdate <= 10 ? 'met' : 'MISSED'} ≤ 10 ms)` : '') +
+        `; check --lint all ${ratio(r.checkLintAll.wall / r.graphProcess.wall)} graph --json (${r.checkLintAll.wall / r.graphProcess.wall <= 1.3 ? 'met' : 'MISSED'} ≤ 1.30×)` +
+        (r.oneFileLint !== null ? `; one-file lint re-check ${fmt(r.oneFileLint)} (${r.oneFileLint <= 5 ? 'met' : 'MISSED'} ≤ 5 ms)` : ''),
     );
   }
   return out;

@@ -118,21 +118,28 @@ async function runGraph(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProject): Promise<DiagnosticJson[]> {
+function lintScope(args: ParsedArgs): LintScope {
   const explicitDb = value(args, 'url') !== undefined || value(args, 'url-env') !== undefined;
-  const scope = (value(args, 'lint') ?? (explicitDb ? 'pending' : 'all')) as LintScope;
+  return (value(args, 'lint') ?? (explicitDb ? 'pending' : 'all')) as LintScope;
+}
+
+async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProject, texts: ReadonlyMap<string, string>): Promise<DiagnosticJson[]> {
+  const scope = lintScope(args);
   if (scope === 'off') return [];
   const states = scope === 'pending' ? (await readDatabaseState(args, io, project)).state.states : null;
   const ids = revisionsInScope(project.graph.revisions.keys(), scope, states);
   const paths = ids.map((id) => project.graph.revisions.get(id)?.file.path).filter((p): p is string => p !== undefined);
   const severities = projectSeverities(project.config.rootDir);
   const problems = severities.problems.map((message) => problemJson({ severity: 'warning', message, path: severities.path, line: 0 }, project.folder));
-  return [...problems, ...(await lintFiles(paths, project.folder, severities.overrides))];
+  return [...problems, ...(await lintFiles(paths, project.folder, severities.overrides, texts))];
 }
 
 async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
-  const project = await loadProject(projectOptions(args, io, 'check'));
-  const diags = sortDiagnostics([...allDiagnostics(project), ...(await lintDiagnostics(args, io, project))]);
+  // Linting every revision: keep the texts the scan reads instead of reading them again.
+  const texts = new Map<string, string>();
+  const keep = lintScope(args) === 'all' ? (p: string, t: string): void => void texts.set(p, t) : undefined;
+  const project = await loadProject(projectOptions(args, io, 'check'), keep);
+  const diags = sortDiagnostics([...allDiagnostics(project), ...(await lintDiagnostics(args, io, project, texts))]);
   const format = value(args, 'format');
   if (format === 'sarif') {
     io.out(JSON.stringify(sarifLog(diags, project.folder, io.cwd, version()), null, 2) + '\n');

@@ -23,15 +23,21 @@ export function projectSeverities(rootDir: string): { overrides: Map<RuleId, Lin
   return { ...pyprojectSeverities(text), path: file };
 }
 
-export async function lintFiles(paths: readonly string[], base: string, overrides: ReadonlyMap<RuleId, LintSeverity>): Promise<DiagnosticJson[]> {
+/**
+ * Lints `paths`, taking each text from `known` (kept by the scan) or reading it again; the
+ * PostgreSQL parser is loaded only when a file sends SQL through execute.
+ */
+export async function lintFiles(paths: readonly string[], base: string, overrides: ReadonlyMap<RuleId, LintSeverity>, known?: ReadonlyMap<string, string>): Promise<DiagnosticJson[]> {
   const texts: Array<[string, string]> = [];
   let needsSql = false;
   for (const p of paths) {
-    let text: string;
-    try {
-      text = decodePythonSource(fs.readFileSync(p)).text;
-    } catch {
-      continue; // unreadable files are already reported by the scan
+    let text = known?.get(p);
+    if (text === undefined) {
+      try {
+        text = decodePythonSource(fs.readFileSync(p)).text;
+      } catch {
+        continue; // unreadable files are already reported by the scan
+      }
     }
     if (!needsSql && text.includes('execute(')) needsSql = true;
     texts.push([p, text]);

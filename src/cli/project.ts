@@ -95,13 +95,14 @@ export async function resolveConfig(opts: ProjectOptions): Promise<{ folder: str
 /**
  * Resolves, scans and builds the graph. The CLI is a one-shot process, so the files are read
  * with the synchronous scan (one tight loop instead of thousands of thread-pool round trips).
+ * `onText` sees each file's decoded text as it is read (the lint uses it instead of reading again).
  */
-export async function loadProject(opts: ProjectOptions): Promise<LoadedProject> {
+export async function loadProject(opts: ProjectOptions, onText?: (path: string, text: string) => void): Promise<LoadedProject> {
   const { folder, config } = await resolveConfig(opts);
   // Modules the revision files import are looked for (and read) under the project folder and
   // the current folder only.
   const imports = projectImports(config, { folders: [...new Set([folder, opts.cwd])], defines: opts.defines });
-  const scan = scanProjectSync(config, imports.resolve);
+  const scan = scanProjectSync(config, imports.resolve, onText);
   const files = scan.files;
   return {
     folder,

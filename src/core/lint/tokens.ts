@@ -36,6 +36,8 @@ export interface LogicalLine {
   tokens: Token[];
 }
 
+/** Operators that are always one character ('=' and '.' unless doubled): ( ) [ ] { } , : = . */
+const SINGLE: Record<number, string> = { 40: '(', 41: ')', 91: '[', 93: ']', 123: '{', 125: '}', 44: ',', 61: '=', 46: '.' };
 const THREE = new Set(['**=', '//=', '>>=', '<<=', '...']);
 const TWO = new Set(['**', '//', '==', '!=', '<=', '>=', '->', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', ':=', '<<', '>>']);
 
@@ -122,13 +124,20 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
       p = q;
       continue;
     }
+    // Brackets and separators are most operators in a migration: no slicing for them.
+    const single = SINGLE[c];
+    if (single !== undefined && (c !== 61 || text.charCodeAt(p + 1) !== 61) && (c !== 46 || text.charCodeAt(p + 1) !== 46)) {
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+      cur.push({ kind: Tok.Op, start: p, end: p + 1, text: single });
+      p++;
+      continue;
+    }
     let len = 1;
     const three = text.slice(p, p + 3);
     if (THREE.has(three)) len = 3;
     else if (TWO.has(three.slice(0, 2))) len = 2;
     const op = text.slice(p, p + len);
-    if (op === '(' || op === '[' || op === '{') depth++;
-    else if ((op === ')' || op === ']' || op === '}') && depth > 0) depth--;
     cur.push({ kind: Tok.Op, start: p, end: p + len, text: op });
     p += len;
   }
