@@ -191,6 +191,27 @@ export function describeRevisions(graph: SnapshotGraph, ids: string[], limit = 2
   return lines.join('\n');
 }
 
+/**
+ * The lint findings (errors and warnings) of the revisions an upgrade applies, for the
+ * confirmation: what it may lock or break on the live database. Empty when there are none.
+ */
+export function describeLintFindings(graph: SnapshotGraph, ids: readonly string[], limit = 15): string {
+  const lines: string[] = [];
+  let total = 0;
+  for (const id of ids) {
+    const r = graph.get(id);
+    const name = r ? r.path.slice(Math.max(r.path.lastIndexOf('/'), r.path.lastIndexOf('\\')) + 1) : id;
+    for (const f of r?.lint ?? []) {
+      if (f.severity === 'info') continue;
+      total++;
+      if (lines.length < limit) lines.push(`⚠ ${shortId(id)} ${name}:${f.line + 1} ${f.rule}: ${f.message}`);
+    }
+  }
+  if (total === 0) return '';
+  if (total > limit) lines.push(`… and ${total - limit} more`);
+  return `Migration safety lint, ${total} finding${total === 1 ? '' : 's'}:\n${lines.join('\n')}`;
+}
+
 /** A relative or branch target for the Upgrade… / Downgrade… pickers, with its exact plan. */
 export interface RelativeTarget {
   /** What alembic is given, e.g. `+1`, `<rev>+1`, `<label>@head`, `<rev>@-1`. */

@@ -21,6 +21,14 @@ export interface ServerSettings {
   defines: Record<string, string>;
 }
 
+/** A migration safety lint finding of a revision (lines 0-based). */
+export interface LintFindingInfo {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  line: number;
+}
+
 /** One revision as the extension's tree needs it. Lines are 0-based. */
 export interface RevisionInfo {
   id: string;
@@ -35,6 +43,8 @@ export interface RevisionInfo {
   /** The revision's message on one line (a wrapped message's line breaks become spaces). */
   message: string | null;
   createDate: string | null;
+  /** Lint findings when the revision is in the lint's scope (pending, or every one without a database state). */
+  lint?: LintFindingInfo[];
 }
 
 export interface ProjectSnapshot {

@@ -10,7 +10,7 @@ import { RevisionGraph } from '../core/graph';
 import { graphDiagnostics } from '../core/graph-diagnostics';
 import { isRevisionFileName, messageLine } from '../core/migration';
 import type { MigrationFile, Revision } from '../core/types';
-import type { DatabaseStateParams, ProjectSnapshot, RevisionInfo } from '../protocol/protocol';
+import type { DatabaseStateParams, LintFindingInfo, ProjectSnapshot, RevisionInfo } from '../protocol/protocol';
 import { redactUrl } from '../core/config';
 import { configProblemToLsp, toLspDiagnostic } from './diagnostics';
 import type { LintSeverity, RuleId } from '../core/lint/rules';
@@ -153,12 +153,24 @@ export class Project {
     return ref?.range.start.line ?? rev.file.assignments.revision?.start.line ?? 0;
   }
 
+  /** The lint findings of `p` for the tree and the upgrade confirmation (none when out of scope). */
+  private lintInfo(p: string): LintFindingInfo[] {
+    if (!this.inLintScope(p)) return [];
+    return (this.lint.get(p) ?? []).map((d) => ({
+      rule: String(d.code),
+      severity: d.severity === 1 ? 'error' : d.severity === 2 ? 'warning' : 'info',
+      message: typeof d.message === 'string' ? d.message : d.message.value,
+      line: d.range.start.line,
+    }));
+  }
+
   snapshot(): ProjectSnapshot {
     const g = this.graph;
     const revisions: RevisionInfo[] = [];
     for (const id of g.newestFirst()) {
       const rev = g.get(id);
       if (!rev) continue;
+      const lint = this.lintInfo(rev.file.path);
       revisions.push({
         id: rev.id,
         path: rev.file.path,
@@ -170,6 +182,7 @@ export class Project {
         children: [...rev.children],
         message: messageLine(rev.file.message),
         createDate: rev.file.createDate,
+        ...(lint.length > 0 ? { lint } : {}),
       });
     }
     return {

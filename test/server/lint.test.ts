@@ -57,6 +57,12 @@ describe('server: migration safety lint (LSP over stdio)', function () {
     await client.notify('alembic/databaseState', { key: path.join(root, 'alembic.ini'), states: { a1: 'current', b2: 'pending' }, note: null });
     await client.waitForDiagnostics(first, 'a1 applied: no lint', (d) => d.length === 0);
     assert.deepEqual(codes(client.diagnosticsOf(second) ?? []), ['18 create-index-non-concurrently']);
+    // The snapshot the sidebar and the upgrade confirmation read carries the pending revision's findings.
+    const projects = await client.request<Array<{ revisions: Array<{ id: string; lint?: Array<{ rule: string; severity: string; line: number }> }> }>>('alembic/projects', {});
+    assert.deepEqual(projects[0].revisions.map((r) => [r.id, (r.lint ?? []).map((f) => `${f.line + 1} ${f.severity} ${f.rule}`)]), [
+      ['b2', ['18 warning create-index-non-concurrently']],
+      ['a1', []],
+    ]);
   });
 
   it('re-lints an edited buffer, and the quick fix removes the finding', async () => {

@@ -2,7 +2,7 @@
 // shows it in the confirmation modal, runs alembic, then re-reads the database.
 import * as vscode from 'vscode';
 import { confirm, databaseName, runAlembic, type Ctx } from './context';
-import { describeRevisions, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from '../plans';
+import { describeLintFindings, describeRevisions, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from '../plans';
 import type { ProjectEntry } from '../projects/projects';
 
 interface RevisionPick extends vscode.QuickPickItem {
@@ -62,7 +62,8 @@ export async function upgradeTo(ctx: Ctx, entry: ProjectEntry, pick: RevisionPic
     rows === null
       ? `The database state could not be read; alembic applies those of these ${plan.length} revisions that are not applied yet, oldest first`
       : `Applies ${plan.length} revision${plan.length === 1 ? '' : 's'}, oldest first`;
-  const detail = `${head}, on ${db}:\n\n${describeRevisions(entry.graph, plan)}\n\nCommand: alembic upgrade ${pick.target}`;
+  const lint = describeLintFindings(entry.graph, plan);
+  const detail = `${head}, on ${db}:\n\n${describeRevisions(entry.graph, plan)}\n\n${lint ? `${lint}\n\n` : ''}Command: alembic upgrade ${pick.target}`;
   const what = pick.name ?? (pick.target === 'head' || pick.target === 'heads' ? pick.target : revisionLabel(entry, pick.target));
   if (!(await confirm('Upgrade', `Upgrade ${db} to ${what}?`, detail))) return;
   await runAndRefresh(ctx, entry, ['upgrade', pick.target], `Upgrading ${db} to ${pick.name ?? (pick.target === 'head' || pick.target === 'heads' ? pick.target : shortId(pick.target))}`);

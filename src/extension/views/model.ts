@@ -142,11 +142,15 @@ function revisionNode(entry: ProjectEntry, r: RevisionInfo): RevisionNode {
   const labels = r.branchLabels.length > 0 ? `(${r.branchLabels.join(', ')})` : null;
   // The short id sits in the label, not the description: the tree's own find (type to filter)
   // matches labels only, and an id is what people paste.
-  const description = [state, ...markers, labels].filter((x): x is string => !!x).join(' · ');
+  // Pending revisions with lint findings: what upgrading would do to a live database.
+  const risky = state === 'pending' ? (r.lint ?? []).filter((f) => f.severity !== 'info').length : 0;
+  const lintMark = risky > 0 ? `⚠ ${risky} lint finding${risky === 1 ? '' : 's'}` : null;
+  const description = [state, ...markers, labels, lintMark].filter((x): x is string => !!x).join(' · ');
   const context = ['revision', state ?? 'unknown'];
   if (markers.includes('head')) context.push('head');
   if (markers.includes('merge')) context.push('merge');
   if (markers.includes('branch point')) context.push('branchpoint');
+  if (risky > 0) context.push('lint');
   return {
     kind: 'revision',
     id: `${s.key}/${r.id}`,
