@@ -25,7 +25,7 @@ function entry(rows: string[]): ProjectEntry {
     sqlalchemyUrlRedacted: null, revisions: REVS, heads: ['c3'], bases: ['a1'], mergePoints: [], branchPoints: [], diagnostics: [],
   };
   const graph = new SnapshotGraph(REVS);
-  return { snapshot, graph, db: { kind: 'ok', display: 'app@db/app', dialect: 'postgresql', rows }, states: graph.states(rows) };
+  return { snapshot, graph, db: { kind: 'ok', display: 'app@db/app', dialect: 'postgresql', rows }, states: graph.states(rows), readAt: 0 };
 }
 
 describe('lint in the sidebar and the upgrade confirmation', () => {
