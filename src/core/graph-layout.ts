@@ -144,11 +144,11 @@ export function layoutGraph(revisions: readonly LayoutInput[]): GraphLayout {
     }
     rows[i] = { id, lane, ghost: input === null };
     let laneKept = false;
-    const seen = new Set<number>();
-    for (const p of input?.parents ?? []) {
-      const pr = index.get(p);
-      if (pr === undefined || seen.has(pr)) continue;
-      seen.add(pr);
+    // Parents are one or two ids: a short list checks repeats without a Set per row (no garbage).
+    const parents = input?.parents ?? [];
+    for (let k = 0; k < parents.length; k++) {
+      const pr = index.get(parents[k]);
+      if (pr === undefined || parents.indexOf(parents[k]) !== k) continue;
       if (pr <= i) {
         edges.push({ kind: 'back', child: i, parent: pr, childLane: lane, lane, parentLane: rows[pr].lane });
         continue;
@@ -167,11 +167,10 @@ export function layoutGraph(revisions: readonly LayoutInput[]): GraphLayout {
   for (const { edge, waitsFor } of downEdges) edge.parentLane = rows[waitsFor].lane;
   // depends_on: node to node, after the lanes are known.
   ordered.forEach(({ input }, i) => {
-    const seen = new Set<number>();
-    for (const d of input?.dependsOn ?? []) {
-      const dr = index.get(d);
-      if (dr === undefined || dr === i || seen.has(dr)) continue;
-      seen.add(dr);
+    const deps = input?.dependsOn ?? [];
+    for (let k = 0; k < deps.length; k++) {
+      const dr = index.get(deps[k]);
+      if (dr === undefined || dr === i || deps.indexOf(deps[k]) !== k) continue;
       edges.push({ kind: 'depends', child: i, parent: dr, childLane: rows[i].lane, lane: rows[i].lane, parentLane: rows[dr].lane });
     }
   });
