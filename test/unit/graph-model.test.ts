@@ -86,6 +86,11 @@ describe('buildGraphModel', () => {
     const kinds = all.model.lines.map((l) => (l.kind === 'fold' ? `fold ${l.hidden}` : l.kind === 'row' ? l.id : ''));
     // r040 head, r031 the pending row above the current r030, r029 the applied row below it, r001 base with its label.
     assert.deepEqual(kinds, ['r040', 'fold 8', 'r031', 'r030', 'r029', 'r028', 'fold 26', 'r001']);
+    // A fold carries what it hides, so search finds a folded revision (and unfolds its run).
+    const fold = all.model.lines[1];
+    assert.ok(fold.kind === 'fold');
+    assert.deepEqual(fold.ids, ['r039', 'r038', 'r037', 'r036', 'r035', 'r034', 'r033', 'r032']);
+    assert.equal(fold.search[0], 'r039 msg r039  r039_x.py');
     // Edges into and out of a fold stay attached to the rows around it.
     assert.ok(all.model.edges.every((x) => x.c < x.p && x.p < all.model.lines.length));
     // Unfolding one run by its first row id brings its rows back.

@@ -36,6 +36,10 @@ export interface ModelFold {
   run: number;
   hidden: number;
   lane: number;
+  /** The hidden revisions, newest first, so search finds them (and unfolds the run to show one). */
+  ids: string[];
+  /** For each hidden revision: "id message labels file", lower case. */
+  search: string[];
 }
 
 export type ModelLine = ModelRow | ModelFold;

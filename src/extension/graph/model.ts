@@ -7,6 +7,7 @@ import { noteOf } from '../db/dbread';
 import { shortId } from '../plans';
 import type { ProjectEntry } from '../projects/projects';
 import type { GraphModel, ModelEdge, ModelLine, NodeState } from './messages';
+import { searchText } from './search';
 
 /** Which linear runs are folded: all by default (or none), except those named by first row id. */
 export interface FoldState {
@@ -70,7 +71,18 @@ export function buildGraphModel(entry: ProjectEntry, projects: readonly ProjectE
   const { lines: display, lineOf } = foldLines(layout, runs, (i) => folds.foldByDefault !== folds.toggled.has(runIds[i]));
 
   const lines: ModelLine[] = display.map((d): ModelLine => {
-    if (d.kind === 'fold') return d;
+    if (d.kind === 'fold') {
+      const ids: string[] = [];
+      const search: string[] = [];
+      const run = runs[d.run];
+      for (let row = run.first + 1; row < run.last; row++) {
+        const id = layout.rows[row].id;
+        const info = entry.graph.get(id);
+        ids.push(id);
+        search.push(searchText(id, info?.message ?? '', info?.branchLabels ?? [], info ? path.basename(info.path) : ''));
+      }
+      return { ...d, ids, search };
+    }
     const lr = layout.rows[d.row];
     const info = entry.graph.get(lr.id);
     return {

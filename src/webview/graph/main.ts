@@ -2,6 +2,7 @@
 // The graph webview: receives the model from the host, draws the lines in view, and turns
 // clicks, keys, drags and menu picks into messages. Every action runs in the host.
 import type { FromWebview, GraphAction, GraphModel, ModelLine, ModelRow, ToWebview } from '../../extension/graph/messages';
+import { searchText } from '../../extension/graph/search';
 import { ariaLabel, drawMinimap, drawVisible, geometry, rowDomId, type View } from './draw';
 import { hideCard, hideMenu, menuOpen, showCard, showDetail, showMenu } from './ui';
 
@@ -122,15 +123,29 @@ function setModel(next: GraphModel): void {
 // ---- search ------------------------------------------------------------------------------------
 
 function texts(l: ModelRow): string {
-  return `${l.id} ${l.message} ${l.labels.join(' ')} ${l.file}`.toLowerCase();
+  return searchText(l.id, l.message, l.labels, l.file);
 }
+
+/** Hidden revision id → the fold run that hides it (a match there unfolds the run). */
+let hiddenIn = new Map<string, number>();
 
 function runSearch(jump: boolean): void {
   const q = search.value.trim().toLowerCase();
   view.matches.clear();
   matchList = [];
+  hiddenIn = new Map();
   if (q && model) {
-    for (const l of model.lines) if (l.kind === 'row' && texts(l).includes(q)) matchList.push(l.id);
+    for (const l of model.lines) {
+      if (l.kind === 'row') {
+        if (texts(l).includes(q)) matchList.push(l.id);
+      } else {
+        l.search.forEach((text, k) => {
+          if (!text.includes(q)) return;
+          matchList.push(l.ids[k]);
+          hiddenIn.set(l.ids[k], l.run);
+        });
+      }
+    }
     for (const id of matchList) view.matches.add(id);
   }
   if (matchIndex >= matchList.length) matchIndex = matchList.length - 1;
@@ -148,7 +163,12 @@ function showCount(q: string): void {
 
 function goToMatch(): void {
   view.current = matchIndex >= 0 ? matchList[matchIndex] : null;
-  if (view.current) {
+  const run = view.current ? hiddenIn.get(view.current) : undefined;
+  if (view.current && run !== undefined) {
+    // Folded away: unfold its run, then select it when the new model arrives.
+    revealAfterModel = view.current;
+    post({ type: 'fold', run, folded: false });
+  } else if (view.current) {
     select(view.current, false);
     scrollToLine(lineOfId(view.current), true);
   }
