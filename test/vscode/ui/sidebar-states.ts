@@ -59,7 +59,8 @@ export const sidebarStateTests: UiTest[] = [
       await first.click();
       const box = await wb.modal();
       const text = await box.innerText();
-      if (!text.includes('--purge deletes every row first: deadbeef0001, ee00000000e1')) throw new Error(`the stamp modal does not list the rows --purge deletes:\n${text}`);
+      // Rows in version-table order: alembic's own row first, then the one inserted after it.
+      if (!text.includes('--purge deletes every row first: ee00000000e1, deadbeef0001')) throw new Error(`the stamp modal does not list the rows --purge deletes:\n${text}`);
       await wb.shot('stamp confirmation');
       await wb.clickModalButton(box, 'Stamp');
       await until('alembic_version to hold only ee00000000e1', 60_000, async () => {
