@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     const file = path.join(ROOT, 'bench', 'results.md');
     const text = await fs.readFile(file, 'utf8');
     const marker = '## The revision graph picture';
-    const section = `${marker}\n\n\`npm run bench:graph\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, Chromium headless; median of ${runs} runs (5 page loads). Generated projects of bench/generate.ts (labelled main line with branches and merges, a second base, depends_on), database at 80 %. Linear runs folded (the default). "First frame" is the webview's own page and script drawing the model it is sent; VS Code's cost of creating the panel is not in it.\n\n${table}\n`;
+    const section = `${marker}\n\n\`npm run bench:graph\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, Chromium headless, load average ${os.loadavg()[0].toFixed(1)} while measuring (a shared machine: figures are upper bounds); median of ${runs} runs (5 page loads). Generated projects of bench/generate.ts (labelled main line with branches and merges, a second base, depends_on), database at 80 %. Linear runs folded (the default). "First frame" is the webview's own page and script drawing the model it is sent; VS Code's cost of creating the panel is not in it.\n\n${table}\n`;
     const start = text.indexOf(marker);
     const next = start >= 0 ? text.indexOf('\n## ', start + marker.length) : -1;
     const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next) : ''}`;
