@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import { LineIndex } from './python/lines';
 import { ALL_NAMES, type ModuleAssignment, scanModule } from './python/module';
-import { type ImportRef, type PyValue, qualifiedName, unresolved } from './python/values';
+import { type ImportRef, type PyValue, qualifiedName, shownName, unresolved } from './python/values';
 
 /** The file reads the resolver needs (synchronous; implemented in src/io). */
 export interface ModuleFiles {
@@ -21,6 +21,9 @@ export interface ModuleFiles {
  * the qualified name (`myproject.db.migration.cli.EXPAND_BRANCH`) or the expression as written in
  * the revision file (`cli.EXPAND_BRANCH`). */
 export type Defines = ReadonlyMap<string, string>;
+
+/** Longest dotted name followed (module and attributes): keeps the walk's depth bounded. */
+const MAX_NAME_PARTS = 64;
 
 /** How many `from x import NAME` hops are followed from the module a revision file imports. */
 const MAX_REEXPORTS = 1;
@@ -81,6 +84,9 @@ export class ProjectImports {
     const qualified = qualifiedName(ref);
     const supplied = this.defines.get(qualified) ?? (ref.expr !== '' ? this.defines.get(ref.expr) : undefined);
     if (supplied !== undefined) return { kind: 'str', value: supplied, idStart: 0, idEnd: 0 };
+    if (ref.module.split('.').length + ref.attrs.length > MAX_NAME_PARTS) {
+      return this.cannot(ref, `a dotted name of more than ${MAX_NAME_PARTS} parts is not followed`);
+    }
     if (ref.module.startsWith('.')) {
       return this.cannot(ref, 'a relative import in a revision file names no package Python could import it from');
     }
@@ -89,9 +95,10 @@ export class ProjectImports {
   };
 
   private cannot(ref: ImportRef, why: string): PyValue {
-    const expr = ref.expr !== '' ? ref.expr : qualifiedName(ref);
-    const name = qualifiedName(ref);
-    return unresolved(`${expr}${expr === name ? '' : ` (${name})`}, which could not be read: ${why}`, undefined, ref);
+    const expr = shownName(ref.expr !== '' ? ref.expr : qualifiedName(ref));
+    const name = shownName(qualifiedName(ref));
+    const reason = why.length > 600 ? `${why.slice(0, 597)}...` : why;
+    return unresolved(`${expr}${expr === name ? '' : ` (${name})`}, which could not be read: ${reason}`, undefined, ref);
   }
 
   /** The value of `module`.attrs…, following submodules and up to MAX_REEXPORTS re-exports. */

@@ -2,7 +2,7 @@
 // without executing anything. Pure: takes text, returns data and problems; never throws.
 import { LineIndex } from './python/lines';
 import { type ModuleAssignment, type ModuleDocstring, scanModule } from './python/module';
-import { defineName, type ImportResolver, type PyStr, type PyValue } from './python/values';
+import { defineName, type ImportResolver, type PyStr, type PyValue, shownName } from './python/values';
 import type { IdRefKind, MigrationFile, Range, RevisionVariable } from './types';
 
 const VARIABLES: readonly RevisionVariable[] = ['revision', 'down_revision', 'branch_labels', 'depends_on'];
@@ -101,7 +101,7 @@ export function readMigration(text: string, path: string, resolve?: ImportResolv
       const how = v.phrase ?? `to ${v.what}`;
       if (v.ref !== undefined && v.phrase === undefined) {
         // An imported value: say which one and how to supply it.
-        const name = defineName(v.ref);
+        const name = shownName(defineName(v.ref));
         (file.unresolvedNames ??= {})[variable] = name;
         unresolvedProblem(range, `${variable} is set ${how}. ${supplyHint(name)}`);
       } else {

@@ -141,7 +141,8 @@ describe('imported values: the import forms and where modules are found', () => 
   });
 });
 
-describe('imported values that cannot be read make no error', () => {
+describe('imported values that cannot be read make no error', function () {
+  this.timeout(60_000); // runs the CLI as a process, three times
   const LABELLED = {
     'alembic.ini': INI,
     'migrations/versions/base.py': rev("'base'", 'None'),
@@ -209,6 +210,15 @@ describe('imported values that cannot be read make no error', () => {
 });
 
 describe('module reads are bounded', () => {
+  it('does not follow a dotted name of thousands of parts (no deep recursion)', async () => {
+    const deep = Array.from({ length: 20000 }, () => 'a').join('.');
+    await write({ 'alembic.ini': INI, 'migrations/versions/a.py': rev("'a'", 'None', `branch_labels = ${deep}.X`, `import ${deep}`) });
+    const { files } = await load();
+    const [p] = problems(files.get('a.py'));
+    assert.match(p, /which could not be read: a dotted name of more than 64 parts is not followed/);
+    assert.ok(p.length < 1000, `message of ${p.length} characters`);
+  });
+
   it('reads nothing outside the project folders, nothing too big, and no pipe', async () => {
     const outside = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-outside-')));
     try {

@@ -2,7 +2,7 @@
 // scanner has already checked strings and brackets there. Stops at the first thing it cannot
 // resolve statically and says what it was; never executes, never guesses.
 import { readString, stringPrefixLength } from './strings';
-import { describeValue, type ImportRef, type ImportResolver, type PyStr, type PyValue, unresolved } from './values';
+import { describeValue, type ImportRef, type ImportResolver, type PyStr, type PyValue, shownName, unresolved } from './values';
 
 export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
@@ -203,10 +203,10 @@ export class ExprReader {
     }
     const expr = text.slice(start, exprEnd).replace(/\s+/g, '');
     const next = this.ws();
-    if (next === 40) return unresolved(`a call of ${expr}`);
-    if (next === 91) return unresolved(`a subscript of ${expr}`);
+    if (next === 40) return unresolved(`a call of ${shownName(expr)}`);
+    if (next === 91) return unresolved(`a subscript of ${shownName(expr)}`);
     const ref: ImportRef = { module: binding.module, attrs, expr };
-    if (this.resolve === undefined) return unresolved(`the imported value ${expr}`, undefined, ref);
+    if (this.resolve === undefined) return unresolved(`the imported value ${shownName(expr)}`, undefined, ref);
     const v = this.resolve(ref);
     switch (v.kind) {
       case 'unresolved': return v.ref === undefined ? { ...v, ref } : v;

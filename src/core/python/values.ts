@@ -44,6 +44,11 @@ export function defineName(ref: ImportRef): string {
   return ref.module.startsWith('.') && ref.expr !== '' ? ref.expr : qualifiedName(ref);
 }
 
+/** A name as shown in a message: a hostile 20,000-part name is cut, not printed whole. */
+export function shownName(name: string): string {
+  return name.length > 120 ? `${name.slice(0, 117)}...` : name;
+}
+
 export function unresolved(what: string, phrase?: string, ref?: ImportRef): Unresolved {
   const v: Unresolved = phrase === undefined ? { kind: 'unresolved', what } : { kind: 'unresolved', what, phrase };
   if (ref !== undefined) v.ref = ref;
