@@ -1,5 +1,8 @@
-// The contract between the language server (src/server) and the extension (src/extension).
-// Type-only plus method-name constants: importing this pulls in no runtime code from either side.
+// The contract between the language server (src/server) and the extension (src/extension): the
+// messages are typed RequestType / NotificationType values declared here once, so both ends get
+// their parameter and result types from the same declaration (no method-name strings, no casts).
+// Importing this pulls in vscode-jsonrpc's message types only, which both bundles already hold.
+import { NotificationType, RequestType0 } from 'vscode-jsonrpc';
 import type { Diagnostic } from '../core/types';
 
 /** Settings the server asks the client for (section `alembic`), per workspace folder. */
@@ -68,18 +71,16 @@ export interface ProjectSnapshot {
   diagnostics: Diagnostic[];
 }
 
-/** Request client → server: every known project with its graph. */
-export const ProjectsRequest = 'alembic/projects';
 export type ProjectsResult = ProjectSnapshot[];
+/** Request client → server: every known project with its graph. */
+export const ProjectsRequest = new RequestType0<ProjectsResult, void>('alembic/projects');
 
-/** Notification server → client: a project's graph changed; ask again. */
-export const ProjectsChangedNotification = 'alembic/projectsChanged';
 export interface ProjectsChangedParams {
   keys: string[];
 }
+/** Notification server → client: these projects' graphs changed (all when `keys` is empty); ask again. */
+export const ProjectsChangedNotification = new NotificationType<ProjectsChangedParams>('alembic/projectsChanged');
 
-/** Notification client → server: the database state of a project, for hovers. */
-export const DatabaseStateNotification = 'alembic/databaseState';
 export interface DatabaseStateParams {
   key: string;
   /** Revision id → state; absent when the database could not be read. */
@@ -87,6 +88,8 @@ export interface DatabaseStateParams {
   /** A sentence describing why there is no state (unreachable, not initialised…). */
   note: string | null;
 }
+/** Notification client → server: the database state of a project, for hovers and lint. */
+export const DatabaseStateNotification = new NotificationType<DatabaseStateParams>('alembic/databaseState');
 
 /**
  * Command the server's "Merge heads" quick fix invokes on the client (via the code action's

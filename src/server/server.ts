@@ -295,7 +295,8 @@ connection.onExecuteCommand((params) =>
 
 connection.onRequest(ProjectsRequest, (): Promise<ProjectsResult> => guard('Projects', [], () => workspace.snapshots()));
 
-connection.onNotification(DatabaseStateNotification, (params: unknown) => {
+connection.onNotification(DatabaseStateNotification, (params) => {
+  // Typed by the contract; still checked, a malformed message must not break the server.
   if (isDatabaseState(params)) {
     workspace.setDatabaseState(params);
     refreshCodeLenses();

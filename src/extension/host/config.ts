@@ -1,6 +1,7 @@
 // Typed getters over the `alembic.*` settings. Keys live here and nowhere else.
 import * as vscode from 'vscode';
 import type { ServerSettings } from '../../protocol/protocol';
+import { toSettings } from '../../protocol/settings';
 
 export const SECTION = 'alembic';
 
@@ -71,25 +72,28 @@ export class Config {
     return new Config(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath)) ?? vscode.Uri.file(fsPath));
   }
 
+  /**
+   * The settings the language server also reads, normalised by the one function both sides use
+   * (protocol/settings.ts), so the extension and the server never disagree on them.
+   */
+  serverSettings(): ServerSettings {
+    return toSettings({
+      configFile: this.cfg.get<unknown>(Keys.configFile),
+      section: this.cfg.get<unknown>(Keys.section),
+      versionLocations: this.cfg.get<unknown>(Keys.versionLocations),
+      recursiveVersionLocations: this.cfg.get<unknown>(Keys.recursiveVersionLocations),
+      defines: this.cfg.get<unknown>(Keys.defines),
+      lint: { scope: this.cfg.get<unknown>(Keys.lintScope), severity: this.cfg.get<unknown>(Keys.lintSeverity) },
+    });
+  }
   get configFile(): string | null {
-    return nonEmpty(this.cfg.get<unknown>(Keys.configFile));
+    return this.serverSettings().configFile;
   }
   get section(): string {
-    return nonEmpty(this.cfg.get<unknown>(Keys.section)) ?? 'alembic';
+    return this.serverSettings().section;
   }
   get versionLocations(): string[] {
-    return stringList(this.cfg.get<unknown>(Keys.versionLocations));
-  }
-  get recursiveVersionLocations(): boolean {
-    return this.cfg.get<unknown>(Keys.recursiveVersionLocations) === true;
-  }
-  /** `alembic.defines`: values of imported names that cannot be read from the project. */
-  get defines(): Record<string, string> {
-    const v = this.cfg.get<unknown>(Keys.defines);
-    const out: Record<string, string> = {};
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
-    for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-    return out;
+    return this.serverSettings().versionLocations;
   }
   /** Command prefix that runs alembic, or null to locate it. */
   get command(): string[] | null {
@@ -126,28 +130,6 @@ export class Config {
     return this.configFile !== null || this.versionLocations.length > 0;
   }
 
-  serverSettings(): ServerSettings {
-    return {
-      configFile: this.configFile,
-      section: this.section,
-      versionLocations: this.versionLocations,
-      recursiveVersionLocations: this.recursiveVersionLocations,
-      lintScope: this.lintScope,
-      lintSeverity: this.lintSeverity,
-      defines: this.defines,
-    };
-  }
-
-  get lintScope(): 'pending' | 'all' | 'off' {
-    const v = this.cfg.get<unknown>(Keys.lintScope);
-    return v === 'all' || v === 'off' ? v : 'pending';
-  }
-  get lintSeverity(): Record<string, string> {
-    const v = this.cfg.get<unknown>(Keys.lintSeverity);
-    const out: Record<string, string> = {};
-    if (typeof v === 'object' && v !== null) for (const [k, s] of Object.entries(v)) if (typeof s === 'string') out[k] = s;
-    return out;
-  }
 
   /** Opens the Settings editor filtered to `alembic.<query>` (all alembic settings by default). */
   static open(query = ''): void {

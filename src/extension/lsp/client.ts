@@ -17,10 +17,8 @@ import {
   ProjectsChangedNotification,
   ProjectsRequest,
   type DatabaseStateParams,
-  type ProjectsChangedParams,
   type ProjectSnapshot,
 } from '../../protocol/protocol';
-import { SECTION } from '../host/config';
 import { type Log, describe } from '../host/log';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
@@ -61,19 +59,6 @@ class RestartingErrorHandler implements ErrorHandler {
   }
 }
 
-function isSnapshotList(v: unknown): v is ProjectSnapshot[] {
-  return (
-    Array.isArray(v) &&
-    v.every(
-      (p: unknown) =>
-        typeof p === 'object' &&
-        p !== null &&
-        typeof (p as { key?: unknown }).key === 'string' &&
-        Array.isArray((p as { revisions?: unknown }).revisions),
-    )
-  );
-}
-
 export class ServerClient implements vscode.Disposable {
   private client: LanguageClient | null = null;
   private readonly changed = new vscode.EventEmitter<string[]>();
@@ -106,16 +91,14 @@ export class ServerClient implements vscode.Disposable {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
     };
-    const watchers = ['**/*.py', '**/alembic.ini', '**/pyproject.toml'].map((glob) =>
-      vscode.workspace.createFileSystemWatcher(glob),
-    );
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'python' },
         { scheme: 'file', pattern: '**/alembic.ini' },
         { scheme: 'file', pattern: '**/pyproject.toml' },
       ],
-      synchronize: { configurationSection: SECTION, fileEvents: watchers },
+      // No `synchronize`: the server registers its file watchers and the `alembic` settings
+      // section itself (dynamic registration), so each is watched once, on one side.
       outputChannel: vscode.window.createOutputChannel('Alembic Language Server', { log: true }),
       errorHandler: this.errorHandler,
     };
@@ -123,9 +106,8 @@ export class ServerClient implements vscode.Disposable {
     this.client = client;
     client.onDidChangeState((e) => this.stateChanged.fire(e.newState === State.Running));
     this.context.subscriptions.push(
-      ...watchers,
-      client.onNotification(ProjectsChangedNotification, (params: ProjectsChangedParams | undefined) => {
-        this.changed.fire(Array.isArray(params?.keys) ? params.keys : []);
+      client.onNotification(ProjectsChangedNotification, (params) => {
+        this.changed.fire(Array.isArray(params.keys) ? params.keys : []);
       }),
     );
     this.log.info(`Starting the Alembic language server (${module})`);
@@ -161,12 +143,7 @@ export class ServerClient implements vscode.Disposable {
     }
     if (client.state !== State.Running) return null;
     try {
-      const result: unknown = await client.sendRequest(ProjectsRequest);
-      if (!isSnapshotList(result)) {
-        this.log.warn('The language server answered alembic/projects with something unexpected.');
-        return null;
-      }
-      return result;
+      return await client.sendRequest(ProjectsRequest);
     } catch (err) {
       this.log.error('Could not ask the language server for the projects', err);
       return null;
