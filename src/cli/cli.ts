@@ -10,7 +10,7 @@ import { CliError, loadProject, type LoadedProject } from './project';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { DATABASE_OPTIONS, readDatabaseState, runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
 import { revisionsInScope, type LintScope } from '../core/lint/scope';
-import { lintFiles, projectSeverities } from './lint';
+import { lintAsRead, lintFiles, projectSeverities, type Known } from './lint';
 import { sarifLog } from './sarif';
 import { graphDiagnostics } from '../core/graph-diagnostics';
 import { PLAN_HELP, runPlanArgv } from './plan';
@@ -123,7 +123,7 @@ function lintScope(args: ParsedArgs): LintScope {
   return (value(args, 'lint') ?? (explicitDb ? 'pending' : 'all')) as LintScope;
 }
 
-async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProject, texts: ReadonlyMap<string, string>): Promise<DiagnosticJson[]> {
+async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProject, known: ReadonlyMap<string, Known>): Promise<DiagnosticJson[]> {
   const scope = lintScope(args);
   if (scope === 'off') return [];
   const states = scope === 'pending' ? (await readDatabaseState(args, io, project)).state.states : null;
@@ -131,15 +131,14 @@ async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProje
   const paths = ids.map((id) => project.graph.revisions.get(id)?.file.path).filter((p): p is string => p !== undefined);
   const severities = projectSeverities(project.config.rootDir);
   const problems = severities.problems.map((message) => problemJson({ severity: 'warning', message, path: severities.path, line: 0 }, project.folder));
-  return [...problems, ...(await lintFiles(paths, project.folder, severities.overrides, texts))];
+  return [...problems, ...(await lintFiles(paths, project.folder, severities.overrides, known))];
 }
 
 async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
-  // Linting every revision: keep the texts the scan reads instead of reading them again.
-  const texts = new Map<string, string>();
-  const keep = lintScope(args) === 'all' ? (p: string, t: string): void => void texts.set(p, t) : undefined;
-  const project = await loadProject(projectOptions(args, io, 'check'), keep);
-  const diags = sortDiagnostics([...allDiagnostics(project), ...(await lintDiagnostics(args, io, project, texts))]);
+  // Linting every revision: lint each text as the scan reads it instead of reading it again.
+  const known = new Map<string, Known>();
+  const project = await loadProject(projectOptions(args, io, 'check'), lintScope(args) === 'all' ? lintAsRead(known) : undefined);
+  const diags = sortDiagnostics([...allDiagnostics(project), ...(await lintDiagnostics(args, io, project, known))]);
   const format = value(args, 'format');
   if (format === 'sarif') {
     io.out(JSON.stringify(sarifLog(diags, project.folder, io.cwd, version()), null, 2) + '\n');

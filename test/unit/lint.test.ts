@@ -91,6 +91,19 @@ describe('lint: reading operations', () => {
     assert.ok(fstr.kind === 'call' && fstr.args[0].kind === 'unknown' && fstr.args[0].fstring);
   });
 
+  it('skips create_table columns (strings with brackets, comments) and reads what follows', () => {
+    const text = exampleFile('a1', null, [
+      "    op.create_table('t',",
+      "        sa.Column('a)', sa.String(), server_default=')('),  # a comment with )",
+      '        sa.Column("b", sa.Text(), comment=f"x{1}]"),',
+      "        sa.CheckConstraint('a <> \\'\\''),",
+      '    )',
+      "    op.drop_table('other')",
+    ].join('\n'));
+    const ops = readOperations(text).ops;
+    assert.deepEqual(ops.map((o) => `${o.name} ${o.args.map((a) => (a.kind === 'str' ? a.value : a.kind)).join(',')}`), ['create_table t', 'drop_table other']);
+  });
+
   it('a def inside a string or a nested function is not the migration function; the last definition wins', () => {
     const text = 'x = """\ndef upgrade():\n    op.drop_table(\'a\')\n"""\n\ndef upgrade():\n    op.drop_table(\'b\')\n\ndef upgrade():\n    op.drop_table(\'c\')\n';
     const names = readOperations(text).ops.map((o) => o.args[0].kind === 'str' ? o.args[0].value : '?');

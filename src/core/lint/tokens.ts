@@ -3,7 +3,7 @@
 // char codes over [start, end) of the module text; never throws (an unterminated string ends the
 // body's tokens there).
 import { isIdentPart, isIdentStart } from '../python/expr';
-import { readString, stringPrefixLength, type StringLiteral } from '../python/strings';
+import { findStringEnd, readString, stringPrefixLength, type StringLiteral } from '../python/strings';
 
 export const enum Tok {
   Name = 1,
@@ -36,6 +36,36 @@ export interface LogicalLine {
   tokens: Token[];
 }
 
+/** The last tokens are `op . create_table (`. */
+function isCreateTableCall(cur: readonly Token[]): boolean {
+  const n = cur.length;
+  return n >= 4 && cur[n - 2].text === 'create_table' && cur[n - 3].text === '.' && cur[n - 4].text === 'op' && (n === 4 || cur[n - 5].text !== '.');
+}
+
+/** Offset of the `)` that closes the bracket open at `p` (strings and comments skipped), or -1. */
+function skipToClose(text: string, p: number, end: number): number {
+  let depth = 0;
+  while (p < end) {
+    const c = text.charCodeAt(p);
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) {
+      if (depth === 0) return c === 41 ? p : -1;
+      depth--;
+    } else if (c === 35) {
+      while (p < end && text.charCodeAt(p) !== 10 && text.charCodeAt(p) !== 13) p++;
+      continue;
+    } else if (c === 34 || c === 39) {
+      // A prefix (r, b, f…) was passed as ordinary letters; the literal's end does not depend on it.
+      const e = findStringEnd(text, p, p);
+      if (typeof e !== 'number') return -1;
+      p = e;
+      continue;
+    }
+    p++;
+  }
+  return -1;
+}
+
 /** Operators that are always one character ('=' and '.' unless doubled): ( ) [ ] { } , : = . */
 const SINGLE: Record<number, string> = { 40: '(', 41: ')', 91: '[', 93: ']', 123: '{', 125: '}', 44: ',', 61: '=', 46: '.' };
 const THREE = new Set(['**=', '//=', '>>=', '<<=', '...']);
@@ -53,6 +83,8 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
   let indent = 0;
   let atLineStart = true;
   let p = start;
+  /** Bracket depth of an open `op.create_table(` whose remaining arguments are skipped (-1: none). */
+  let skipDepth = -1;
   const flush = (): void => {
     if (cur.length > 0) lines.push({ indent, tokens: cur });
     cur = [];
@@ -131,6 +163,16 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
       else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
       cur.push({ kind: Tok.Op, start: p, end: p + 1, text: single });
       p++;
+      if (c === 40 && isCreateTableCall(cur)) skipDepth = depth;
+      else if (c === 44 && depth === skipDepth) {
+        // op.create_table(name, <columns…>): no rule reads the columns; skip to the closing ')'.
+        const close = skipToClose(text, p, end);
+        skipDepth = -1;
+        if (close < 0) { p = end; break; }
+        depth--;
+        cur.push({ kind: Tok.Op, start: close, end: close + 1, text: ')' });
+        p = close + 1;
+      } else if (depth < skipDepth) skipDepth = -1;
       continue;
     }
     let len = 1;
