@@ -111,6 +111,17 @@ export const graphTests: UiTest[] = [
       await frame.locator('#detail pre.code').first().waitFor({ state: 'visible', timeout: 10_000 });
       await wb.shot('search and detail');
 
+      // Keyboard: Down moves the selection to the next revision; Enter opens its file beside the
+      // graph, and the node of the file in the active editor is outlined.
+      await frame.locator('#scroller').focus();
+      await frame.locator('#scroller').press('ArrowDown');
+      await until('the selection to move down to "add audit log"', 10_000, async () => ((await frame.locator('.row.selected').getAttribute('data-id')) === 'c27f5b1e8d76' ? true : undefined));
+      await frame.locator('#scroller').press('Enter');
+      await until('the opened file\'s node outlined', 20_000, async () => ((await frame.locator('.row.active-editor').getAttribute('data-id').catch(() => null)) === 'c27f5b1e8d76' ? true : undefined));
+      const tab = await wb.page.locator('.tabs-container .tab', { hasText: 'c27f5b1e8d76_' }).count();
+      if (tab === 0) throw new Error('Enter on a node did not open its revision file');
+      await wb.shot('keyboard open and active editor');
+
       // Export as SVG: the save dialog offers <project>/alembic-graph.svg; accept it.
       await frame.locator('#export').click();
       const dialog = await wb.quickInput();

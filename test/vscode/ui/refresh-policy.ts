@@ -100,7 +100,7 @@ export const refreshPolicyTests: UiTest[] = [
         const edited = `${rev.message ?? ''}${'x'.repeat(EDITS)}`;
         await until(`the tree to show the edited message "${edited}"`, 30_000, async () => {
           const rows = await rowsExpanded(wb, pane);
-          return rows.some((r) => r.label === edited) ? true : undefined;
+          return rows.some((r) => r.message === edited) ? true : undefined;
         }, async () => JSON.stringify((await wb.treeRows(pane)).map((r) => r.label)));
       }
       await wb.shot('after the edits');
