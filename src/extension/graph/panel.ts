@@ -89,8 +89,13 @@ export class GraphPanel implements vscode.Disposable {
     this.post({ type: 'model', model: built.model });
   }
 
+  /** The file of the last text editor that was active (the graph itself is a webview, not one). */
+  private lastFile: string | null = vscode.window.activeTextEditor?.document.uri.fsPath ?? null;
+
   private postHighlight(): void {
-    const file = vscode.window.activeTextEditor?.document.uri.fsPath;
+    const active = vscode.window.activeTextEditor?.document.uri.fsPath;
+    if (active) this.lastFile = active;
+    const file = this.lastFile;
     const rev = file ? this.entry()?.snapshot.revisions.find((r) => r.path === file) : undefined;
     this.post({ type: 'highlight', id: rev?.id ?? null });
   }
@@ -116,6 +121,9 @@ export class GraphPanel implements vscode.Disposable {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
         const pos = new vscode.Position(Math.min(r.line, doc.lineCount - 1), 0);
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true, selection: new vscode.Range(pos, pos) });
+        // The focus stays in the graph, so no editor becomes active: the opened file is the one shown.
+        this.lastFile = r.path;
+        this.postHighlight();
         return;
       }
       case 'action': {
