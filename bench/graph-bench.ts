@@ -20,7 +20,8 @@ import { RevisionGraph } from '../src/core/graph';
 import { layoutGraph, type LayoutInput } from '../src/core/graph-layout';
 import { graphHtml } from '../src/extension/graph/html';
 import { buildGraphModel } from '../src/extension/graph/model';
-import { SnapshotGraph } from '../src/extension/plans';
+import { RevisionIndex } from '../src/extension/projects/revisions';
+import { computeDbState } from '../src/core/state';
 import type { ProjectEntry } from '../src/extension/projects/projects';
 import type { ProjectSnapshot, RevisionInfo } from '../src/protocol/protocol';
 import { defaultFileName, migrationFileOf } from '../test/support/fixture-writer';
@@ -53,12 +54,14 @@ function entryOf(n: number): { entry: ProjectEntry; input: LayoutInput[] } {
   });
   const snapshot: ProjectSnapshot = {
     key: '/bench/alembic.ini', name: `bench ${n}`, cwd: '/bench', configPath: '/bench/alembic.ini', section: 'alembic', versionLocations: ['/bench/versions'],
-    sqlalchemyUrlRedacted: null, revisions, heads: [...g.heads], bases: [...g.bases], mergePoints: [...g.mergePoints], branchPoints: [...g.branchPoints], diagnostics: [],
+    sqlalchemyUrlRedacted: null, revisions, heads: [...g.heads], bases: [...g.bases], mergePoints: [...g.mergePoints], branchPoints: [...g.branchPoints],
+    mergeCandidates: [], labelledMergeWarning: null, diagnostics: [],
   };
-  const graph = new SnapshotGraph(revisions);
-  // The database at the revision 20 % from the top of the main line: 80 % applied.
+  const graph = new RevisionIndex(revisions);
+  // The database at the revision 20 % from the top of the main line: 80 % applied (core's states, as the server answers them).
   const row = order[Math.floor(order.length / 5)];
-  const states = graph.states([row]);
+  const s = computeDbState(g, [row]);
+  const states = { rows: s.rows, states: s.states, missing: s.missing, notes: s.notes };
   const entry: ProjectEntry = { snapshot, graph, db: { kind: 'ok', display: 'bench', dialect: 'postgresql', rows: [row] }, states, readAt: 0 };
   return { entry, input: revisions.map((r) => ({ id: r.id, parents: r.downRevisions, dependsOn: r.dependsOn })) };
 }

@@ -2,7 +2,7 @@
 // messages are typed RequestType / NotificationType values declared here once, so both ends get
 // their parameter and result types from the same declaration (no method-name strings, no casts).
 // Importing this pulls in vscode-jsonrpc's message types only, which both bundles already hold.
-import { NotificationType, RequestType0 } from 'vscode-jsonrpc';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { Diagnostic } from '../core/types';
 
 /** Settings the server asks the client for (section `alembic`), per workspace folder. */
@@ -68,6 +68,10 @@ export interface ProjectSnapshot {
   bases: string[];
   mergePoints: string[];
   branchPoints: string[];
+  /** Groups of heads that want a merge (core/merge.ts): heads sharing their branch labels. Labelled lines apart by design are not listed. */
+  mergeCandidates: string[][];
+  /** What merging every head would do to branch labels, when the heads are separate labelled lines (null otherwise). */
+  labelledMergeWarning: string | null;
   diagnostics: Diagnostic[];
 }
 
@@ -81,10 +85,84 @@ export interface ProjectsChangedParams {
 /** Notification server → client: these projects' graphs changed (all when `keys` is empty); ask again. */
 export const ProjectsChangedNotification = new NotificationType<ProjectsChangedParams>('alembic/projectsChanged');
 
+/** A revision's state in the database (core/state.ts). */
+export type RevState = 'current' | 'applied' | 'pending' | 'unknown' | 'broken';
+export const REV_STATES: readonly RevState[] = ['current', 'applied', 'pending', 'unknown', 'broken'];
+
+/** Request client → server: the states core computes from the version table's rows (in table order). */
+export const StateRequest = new RequestType<StateParams, StateResult | null, void>('alembic/state');
+export interface StateParams {
+  key: string;
+  rows: string[];
+}
+export interface StateResult {
+  rows: string[];
+  states: Record<string, RevState>;
+  /** Rows naming a revision the folder lacks. */
+  missing: string[];
+  /** Why states are 'unknown' / 'broken', one sentence each. */
+  notes: string[];
+}
+
+export type PlanCommandName = 'upgrade' | 'downgrade' | 'stamp';
+
+/** core/plan.ts's Plan: what alembic will do. */
+export interface PlanInfo {
+  /** alembic argv after `alembic`. */
+  command: string[];
+  apply: string[];
+  revert: string[];
+  rowsAfter: string[];
+  orderNote: string | null;
+}
+
+/** Request client → server: core's plan for one command. */
+export const PlanRequest = new RequestType<PlanParams, PlanResult | null, void>('alembic/plan');
+export interface PlanParams {
+  key: string;
+  rows: string[];
+  command: PlanCommandName;
+  target: string;
+  purge: boolean;
+}
+/** `ok: false` carries alembic's message (what it prints after `FAILED:`). */
+export type PlanResult = { ok: true; plan: PlanInfo } | { ok: false; message: string };
+
+/** Request client → server: the targets a picker offers (core/offers.ts), each with its plan. */
+export const OffersRequest = new RequestType<OffersParams, OffersResult | null, void>('alembic/offers');
+export interface OffersParams {
+  key: string;
+  rows: string[];
+  /** `downgradeOne`: the one command reverting exactly `row`. */
+  kind: 'upgrade' | 'downgrade' | 'stamp' | 'downgradeOne';
+  purge: boolean;
+  row: string | null;
+}
+export interface OfferInfo {
+  target: string;
+  label: string;
+  description: string;
+  plan: PlanInfo;
+}
+export type OffersResult = OfferInfo[];
+
+/** Request client → server: alembic arguments for a revision's own offline SQL (core/offers.ts ownSql). */
+export const OwnSqlRequest = new RequestType<OwnSqlParams, OwnSqlResult | null, void>('alembic/ownSql');
+export interface OwnSqlParams {
+  key: string;
+  rows: string[];
+  revision: string;
+}
+export interface OwnSqlResult {
+  args: string[];
+  /** Other revisions whose SQL the output also holds (a pending merge's other parent line). */
+  others: string[];
+}
+
 export interface DatabaseStateParams {
   key: string;
   /** Revision id → state; absent when the database could not be read. */
-  states: Record<string, 'current' | 'applied' | 'pending'> | null;
+  states: Record<string, RevState> | null;
   /** A sentence describing why there is no state (unreachable, not initialised…). */
   note: string | null;
 }

@@ -2,6 +2,7 @@
 // (disk text, or the open editor's text), the graph built from that map, and the LSP
 // diagnostics per file. An edit replaces one entry of the map and rebuilds the graph from the
 // map: nothing is rescanned.
+import { countedHeads, labelledMergeWarning, mergeCandidates } from '../core/merge';
 import * as path from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { ConfigProblem, ProjectConfig } from '../core/config';
@@ -198,6 +199,8 @@ export class Project {
       bases: [...g.bases],
       mergePoints: [...g.mergePoints],
       branchPoints: [...g.branchPoints],
+      mergeCandidates: mergeCandidates(g).map((c) => c.heads),
+      labelledMergeWarning: labelledMergeWarning(g, countedHeads(g)),
       diagnostics: [...graphDiagnostics(g)],
     };
   }

@@ -22,8 +22,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DatabaseStateNotification,
   MergeHeadsCommand,
+  OffersRequest,
+  OwnSqlRequest,
+  PlanRequest,
   ProjectsChangedNotification,
   ProjectsRequest,
+  REV_STATES,
+  StateRequest,
   type DatabaseStateParams,
   type ProjectsChangedParams,
   type ProjectsResult,
@@ -34,6 +39,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { mergeArguments, mergeHeads, readInitializationOptions, type StandaloneOptions } from './mergeHeads';
 import { codeLenses, definition, documentLinks, hover, references } from './navigation';
 import { uriToPath } from './paths';
+import { offersRequest, ownSqlRequest, planRequest, stateRequest } from './plans';
 import type { FolderInfo, Project } from './project';
 import { SettingsCache } from './settings';
 import { Workspace, type FileChange } from './workspace';
@@ -295,6 +301,13 @@ connection.onExecuteCommand((params) =>
 
 connection.onRequest(ProjectsRequest, (): Promise<ProjectsResult> => guard('Projects', [], () => workspace.snapshots()));
 
+// Core's states, plans, offered targets and Show SQL arguments for the extension (server/plans.ts).
+const lookup = (key: string): Project | undefined => workspace.getProject(key);
+connection.onRequest(StateRequest, (params: unknown) => guard('State', null, () => workspace.settled().then(() => stateRequest(lookup, params))));
+connection.onRequest(PlanRequest, (params: unknown) => guard('Plan', null, () => workspace.settled().then(() => planRequest(lookup, params))));
+connection.onRequest(OffersRequest, (params: unknown) => guard('Offers', null, () => workspace.settled().then(() => offersRequest(lookup, params))));
+connection.onRequest(OwnSqlRequest, (params: unknown) => guard('Show SQL', null, () => workspace.settled().then(() => ownSqlRequest(lookup, params))));
+
 connection.onNotification(DatabaseStateNotification, (params) => {
   // Typed by the contract; still checked, a malformed message must not break the server.
   if (isDatabaseState(params)) {
@@ -311,7 +324,7 @@ function isDatabaseState(v: unknown): v is DatabaseStateParams {
   if (o.note !== null && o.note !== undefined && typeof o.note !== 'string') return false;
   if (o.states === null || o.states === undefined) return true;
   if (typeof o.states !== 'object') return false;
-  return Object.values(o.states as Record<string, unknown>).every((s) => s === 'current' || s === 'applied' || s === 'pending');
+  return Object.values(o.states as Record<string, unknown>).every((s) => (REV_STATES as readonly unknown[]).includes(s));
 }
 
 process.on('uncaughtException', (e) => logError(`Unexpected error: ${e.stack ?? e.message}`));

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { DbRead } from '../../src/extension/db/dbread';
 import { DatabaseRetry, type RetryStore } from '../../src/extension/db/retry';
-import { SnapshotGraph } from '../../src/extension/plans';
+import { RevisionIndex } from '../../src/extension/projects/revisions';
 import type { ProjectEntry } from '../../src/extension/projects/projects';
 
 const UNIT_MS = 20;
@@ -15,9 +15,9 @@ function entry(key: string, db: DbRead): ProjectEntry {
   return {
     snapshot: {
       key, name: key, cwd: '/p', configPath: null, section: 'alembic', versionLocations: [], sqlalchemyUrlRedacted: null,
-      revisions: [], heads: [], bases: [], mergePoints: [], branchPoints: [], diagnostics: [],
+      revisions: [], heads: [], bases: [], mergePoints: [], branchPoints: [], mergeCandidates: [], labelledMergeWarning: null, diagnostics: [],
     },
-    graph: new SnapshotGraph([]),
+    graph: new RevisionIndex([]),
     db,
     states: null,
     readAt: 0,

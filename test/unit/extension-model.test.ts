@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DbRead } from '../../src/extension/db/dbread';
 import { childrenOf, projectNode, type Node, type RevisionNode } from '../../src/extension/views/model';
-import { SnapshotGraph, sqlArgsFor } from '../../src/extension/plans';
+import { snapshotEntry } from '../support/snapshot-entry';
 import type { ProjectEntry } from '../../src/extension/projects/projects';
-import type { ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
+import type { RevisionInfo } from '../../src/protocol/protocol';
 
 function rev(id: string, down: string[], extra: Partial<RevisionInfo> = {}): RevisionInfo {
   return {
@@ -27,16 +27,14 @@ const REVS: RevisionInfo[] = [
 
 /** 2026-01-02 03:04:05 local time: when the database was read. */
 const READ_AT = new Date(2026, 0, 2, 3, 4, 5).getTime();
-function entry(db: DbRead): ProjectEntry {
-  const snapshot: ProjectSnapshot = {
+function entry(db: DbRead, revisions: RevisionInfo[] = REVS): ProjectEntry {
+  const snapshot = {
     key: '/p/alembic.ini', name: 'p (alembic.ini)', cwd: '/p', configPath: '/p/alembic.ini', section: 'alembic',
-    versionLocations: ['/p/versions'], sqlalchemyUrlRedacted: 'postgresql://app:***@db/app', revisions: REVS,
+    versionLocations: ['/p/versions'], sqlalchemyUrlRedacted: 'postgresql://app:***@db/app', revisions,
     heads: ['headA3000000000', 'headB3000000000'], bases: ['base10000000000'], mergePoints: [],
     branchPoints: ['mid200000000000'], diagnostics: [],
   };
-  const graph = new SnapshotGraph(REVS);
-  const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
-  return { snapshot, graph, db, states, readAt: READ_AT };
+  return snapshotEntry(snapshot, db, READ_AT);
 }
 
 interface MenuItem { command: string; when: string; group?: string }
@@ -81,14 +79,29 @@ describe('extension tree model', () => {
     assert.deepEqual(byState.get('applied'), ['alembic.downgradeToHere']);
   });
 
-  it('summarises the project as display · pending count and flags several heads for the Merge Heads button', () => {
+  it('summarises the project as display · pending count; a labelled head and an unlabelled one get no Merge Heads button', () => {
     const e = entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000'] });
     const p = projectNode(e);
     assert.equal(p.id, '/p/alembic.ini');
     assert.equal(p.label, 'p (alembic.ini)');
     assert.equal(p.description, 'app@db:5432/app · 2 pending');
+    // Separate lines by design (core/merge.ts): `a@head` / `heads` upgrade them; a merge would fold 'a' away.
+    assert.equal(p.contextValue, 'project:postgresql:pending');
+    assert.deepEqual(inlineActions(p.contextValue), ['alembic.upgradeHead']);
+  });
+
+  it('flags two unlabelled heads for the Merge Heads button', () => {
+    const unlabelled = REVS.map((r) => ({ ...r, branchLabels: [], effectiveBranchLabels: [] }));
+    const p = projectNode(entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['mid200000000000'] }, unlabelled));
     assert.equal(p.contextValue, 'project:postgresql:pending:multipleHeads');
     assert.deepEqual(inlineActions(p.contextValue), ['alembic.mergeHeads', 'alembic.upgradeHead']);
+  });
+
+  it('with a row the folder lacks, revisions no known row applies are unknown, and the counts say so', () => {
+    const p = projectNode(entry({ kind: 'ok', display: 'app@db:5432/app', dialect: 'postgresql', rows: ['feedface0001'] }));
+    assert.equal(p.description, 'app@db:5432/app · 0 pending · 4 unknown · 1 missing');
+    const states = revisionRows(childrenOf(entry({ kind: 'ok', display: 'd', dialect: 'postgresql', rows: ['feedface0001'] }))).map((r) => r.state);
+    assert.deepEqual(states, ['unknown', 'unknown', 'unknown', 'unknown']);
   });
 
   it('shows version-table rows missing from the folder first, with a Stamp… button', () => {
@@ -96,7 +109,7 @@ describe('extension tree model', () => {
     const nodes = childrenOf(e);
     assert.deepEqual(nodes[0], { kind: 'missing', id: '/p/alembic.ini/#missing/feedface0001', key: '/p/alembic.ini', revision: 'feedface0001' });
     assert.deepEqual(inlineActions('missing'), ['alembic.stamp']);
-    assert.equal(projectNode(e).description, 'app@db:5432/app · 1 pending · 1 missing');
+    assert.equal(projectNode(e).description, 'app@db:5432/app · 0 pending · 1 unknown · 1 missing');
   });
 
   it('turns a database error into one row saying why, with Retry and Open Settings (and Store Password for auth)', () => {
@@ -158,24 +171,6 @@ describe('extension tree model', () => {
     }
     for (const key of restricted) assert.ok(typeof key === 'string' && key in m.contributes.configuration.properties, `${String(key)} is a setting`);
     assert.notEqual(m.capabilities?.virtualWorkspaces, undefined);
-  });
-
-  // base1 ─ mid2 ─ a3 (current)        c1 ─ c2 (own base, pending)
-  //              └ b3 ─ b4 (pending)
-  it('Show SQL starts a pending revision at its newest applied ancestor, or at base when none is applied', () => {
-    const g = new SnapshotGraph([
-      rev('c2', ['c1']), rev('c1', [], { children: ['c2'] }),
-      rev('b4', ['b3']), rev('b3', ['mid2'], { children: ['b4'] }), rev('a3', ['mid2']),
-      rev('mid2', ['base1'], { children: ['a3', 'b3'] }), rev('base1', [], { children: ['mid2'] }),
-    ]);
-    const states = g.states(['a3']);
-    // b3 is pending too: moving to b4 applies b3 and b4, not only b4.
-    assert.deepEqual(sqlArgsFor(g, states, 'b4'), ['upgrade', 'mid2:b4', '--sql']);
-    assert.deepEqual(sqlArgsFor(g, states, 'c2'), ['upgrade', 'c2', '--sql']);
-    assert.deepEqual(sqlArgsFor(g, states, 'a3'), ['upgrade', 'mid2:a3', '--sql']);
-    assert.deepEqual(sqlArgsFor(g, states, 'base1'), ['downgrade', 'a3:base1', '--sql']);
-    assert.deepEqual(sqlArgsFor(g, null, 'b4'), ['upgrade', 'b3:b4', '--sql']);
-    assert.deepEqual(sqlArgsFor(g, g.states([]), 'b4'), ['upgrade', 'b4', '--sql']);
   });
 
   it('Pending only keeps the pending revisions and the database rows; without a known state it hides nothing', () => {

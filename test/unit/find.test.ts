@@ -2,21 +2,20 @@
 // branch label and file name (the quick pick matches label, description and detail).
 import * as assert from 'node:assert/strict';
 import { revisionItems } from '../../src/extension/views/find-items';
-import { SnapshotGraph } from '../../src/extension/plans';
+import { snapshotEntry } from '../support/snapshot-entry';
 import type { ProjectEntry } from '../../src/extension/projects/projects';
-import type { ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
+import type { RevisionInfo } from '../../src/protocol/protocol';
 
 function rev(id: string, down: string[], extra: Partial<RevisionInfo> = {}): RevisionInfo {
   return { id, path: `/p/${id}_msg.py`, line: 3, downRevisions: down, dependsOn: [], branchLabels: [], effectiveBranchLabels: [], children: [], message: `msg ${id}`, createDate: null, ...extra };
 }
 
 function entry(key: string, revisions: RevisionInfo[], rows: string[] | null): ProjectEntry {
-  const snapshot: ProjectSnapshot = {
+  const snapshot = {
     key, name: `${key} (alembic.ini)`, cwd: '/p', configPath: null, section: 'alembic', versionLocations: [], sqlalchemyUrlRedacted: null,
     revisions, heads: [], bases: [], mergePoints: [], branchPoints: [], diagnostics: [],
   };
-  const graph = new SnapshotGraph(revisions);
-  return { snapshot, graph, db: rows ? { kind: 'ok', display: 'db', dialect: 'postgresql', rows } : { kind: 'no-url' }, states: rows ? graph.states(rows) : null, readAt: 0 };
+  return snapshotEntry(snapshot, rows ? { kind: 'ok', display: 'db', dialect: 'postgresql', rows } : { kind: 'no-url' });
 }
 
 describe('Go to Revision… items', () => {

@@ -5,7 +5,7 @@ import type { DbRead } from '../../src/extension/db/dbread';
 import type { ModelRow } from '../../src/extension/graph/messages';
 import { buildGraphModel, migrationFunctions, type FoldState } from '../../src/extension/graph/model';
 import { renderSvg } from '../../src/extension/graph/svg';
-import { SnapshotGraph } from '../../src/extension/plans';
+import { snapshotEntry } from '../support/snapshot-entry';
 import type { ProjectEntry } from '../../src/extension/projects/projects';
 import type { ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
 
@@ -19,11 +19,10 @@ function rev(id: string, down: string[], extra: Partial<RevisionInfo> = {}): Rev
 /** 2026-01-02 03:04:05 local time: when the database was read. */
 const READ_AT = new Date(2026, 0, 2, 3, 4, 5).getTime();
 function entry(revisions: RevisionInfo[], db: DbRead, extra: Partial<ProjectSnapshot> = {}): ProjectEntry {
-  const graph = new SnapshotGraph(revisions);
   const children = new Map<string, string[]>();
   for (const r of revisions) for (const p of r.downRevisions) children.set(p, [...(children.get(p) ?? []), r.id]);
   for (const r of revisions) r.children = children.get(r.id) ?? [];
-  const snapshot: ProjectSnapshot = {
+  const snapshot = {
     key: '/p/alembic.ini', name: 'p (alembic.ini)', cwd: '/p', configPath: '/p/alembic.ini', section: 'alembic',
     versionLocations: ['/p/versions'], sqlalchemyUrlRedacted: null, revisions,
     heads: revisions.filter((r) => (children.get(r.id) ?? []).length === 0).map((r) => r.id),
@@ -32,8 +31,7 @@ function entry(revisions: RevisionInfo[], db: DbRead, extra: Partial<ProjectSnap
     branchPoints: revisions.filter((r) => (children.get(r.id) ?? []).length > 1).map((r) => r.id),
     diagnostics: [], ...extra,
   };
-  const states = db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
-  return { snapshot, graph, db, states, readAt: READ_AT };
+  return snapshotEntry(snapshot, db, READ_AT);
 }
 
 const ok = (rows: string[]): DbRead => ({ kind: 'ok', display: 'app@db/app', dialect: 'postgresql', rows });
@@ -72,11 +70,12 @@ describe('buildGraphModel', () => {
   it('draws a missing parent as a ghost with the children that name it, and database rows the folder lacks on top', () => {
     const revs = [rev('b', ['gone']), rev('a', [])];
     const rows = rowsOf(entry(revs, ok(['a', 'zzz'])));
-    assert.deepEqual(rows.map((r) => [r.id, r.state, r.ghost]), [['zzz', 'missing', false], ['b', 'pending', false], ['gone', 'unknown', true], ['a', 'current', false]]);
+    assert.deepEqual(rows.map((r) => [r.id, r.state, r.ghost]), [['zzz', 'missing', false], ['b', 'unknown', false], ['gone', 'unknown', true], ['a', 'current', false]]);
     assert.deepEqual(rows[2].brokenChildren, ['b']);
-    // A database row that is also the missing parent is drawn once, as the ghost, coloured missing.
+    // A database row that is also the missing parent is drawn once, as the ghost, coloured missing;
+    // b (broken link) and a (maybe below the row the folder lacks) are unknown, not pending.
     const again = rowsOf(entry(revs, ok(['gone'])));
-    assert.deepEqual(again.map((r) => [r.id, r.state, r.ghost]), [['b', 'pending', false], ['gone', 'missing', true], ['a', 'pending', false]]);
+    assert.deepEqual(again.map((r) => [r.id, r.state, r.ghost]), [['b', 'unknown', false], ['gone', 'missing', true], ['a', 'unknown', false]]);
   });
 
   it('folds long linear runs, keeping heads, bases, labels and the applied/pending boundary in view', () => {
@@ -99,9 +98,11 @@ describe('buildGraphModel', () => {
     assert.equal(rowsOf(e).length, 40);
   });
 
-  it('counts revisions, pending and missing for the header', () => {
+  it('counts revisions, pending and missing for the header (with a row the folder lacks, nothing is invented as pending)', () => {
     const e = entry(chain(5), ok(['r002', 'nope']));
-    assert.deepEqual(buildGraphModel(e, [e], noFolds).model.counts, { revisions: 5, pending: 3, missing: 1 });
+    assert.deepEqual(buildGraphModel(e, [e], noFolds).model.counts, { revisions: 5, pending: 0, missing: 1 });
+    const f = entry(chain(5), ok(['r002']));
+    assert.deepEqual(buildGraphModel(f, [f], noFolds).model.counts, { revisions: 5, pending: 3, missing: 0 });
   });
 });
 

@@ -1,11 +1,12 @@
 // What the sidebar and the upgrade confirmation show of the lint (src/extension/views/model.ts,
-// src/extension/plans.ts): pending revisions with findings are marked; applied ones are not; the
+// src/extension/projects/revisions.ts): pending revisions with findings are marked; applied ones are not; the
 // confirmation lists the findings of the revisions the upgrade applies, oldest first.
 import * as assert from 'node:assert/strict';
 import { childrenOf, type RevisionNode } from '../../src/extension/views/model';
-import { describeLintFindings, SnapshotGraph } from '../../src/extension/plans';
+import { describeLintFindings } from '../../src/extension/projects/revisions';
+import { snapshotEntry } from '../support/snapshot-entry';
 import type { ProjectEntry } from '../../src/extension/projects/projects';
-import type { LintFindingInfo, ProjectSnapshot, RevisionInfo } from '../../src/protocol/protocol';
+import type { LintFindingInfo, RevisionInfo } from '../../src/protocol/protocol';
 
 const F = (rule: string, severity: LintFindingInfo['severity'], line: number): LintFindingInfo => ({ rule, severity, message: `${rule} message`, line });
 
@@ -20,12 +21,11 @@ const REVS = [
 ];
 
 function entry(rows: string[]): ProjectEntry {
-  const snapshot: ProjectSnapshot = {
+  const snapshot = {
     key: '/p/alembic.ini', name: 'p', cwd: '/p', configPath: '/p/alembic.ini', section: 'alembic', versionLocations: ['/p/versions'],
     sqlalchemyUrlRedacted: null, revisions: REVS, heads: ['c3'], bases: ['a1'], mergePoints: [], branchPoints: [], diagnostics: [],
   };
-  const graph = new SnapshotGraph(REVS);
-  return { snapshot, graph, db: { kind: 'ok', display: 'app@db/app', dialect: 'postgresql', rows }, states: graph.states(rows), readAt: 0 };
+  return snapshotEntry(snapshot, { kind: 'ok', display: 'app@db/app', dialect: 'postgresql', rows });
 }
 
 describe('lint in the sidebar and the upgrade confirmation', () => {

@@ -19,7 +19,7 @@ import {
   upgradeTo,
 } from './migrate';
 import type { Node, RevisionNode } from '../views/model';
-import { shortId } from '../plans';
+import { shortId } from '../projects/revisions';
 import { goToRevision, revealCurrent } from '../views/find';
 import type { ProjectEntry } from '../projects/projects';
 
@@ -37,20 +37,25 @@ function withProject(fn: (ctx: Ctx, entry: ProjectEntry, ...rest: unknown[]) => 
   };
 }
 
-/** Runs `fn` on a revision row; from elsewhere (palette, keybinding) it falls back to `fallback`. */
-function withRevision(fn: (ctx: Ctx, entry: ProjectEntry, node: RevisionNode) => Promise<void>, fallback: Handler): Handler {
+/**
+ * Runs `fn` on a revision: a tree row, or `(projectKey, revisionId)` (the graph view and other
+ * callers pass those two strings); from elsewhere (palette, keybinding) it falls back to `fallback`.
+ */
+function withRevision(fn: (ctx: Ctx, entry: ProjectEntry, id: string) => Promise<void>, fallback: Handler): Handler {
   return (ctx, arg, ...rest) => {
+    if (typeof arg === 'string' && typeof rest[0] === 'string') {
+      const entry = ctx.store.get(arg);
+      if (!entry) return void vscode.window.showWarningMessage(`No Alembic project ${arg} is loaded.`);
+      if (!entry.graph.has(rest[0])) return void vscode.window.showWarningMessage(`Revision ${rest[0]} is not in ${entry.snapshot.name}.`);
+      return fn(ctx, entry, rest[0]);
+    }
     if (!isRevisionNode(arg)) {
       ctx.log.info('Called without a revision row: asking which revision.');
       return fallback(ctx, arg, ...rest);
     }
     const entry = ctx.store.get(arg.key);
-    return entry ? fn(ctx, entry, arg) : undefined;
+    return entry ? fn(ctx, entry, arg.revision.id) : undefined;
   };
-}
-
-function revisionPick(entry: ProjectEntry, id: string): { label: string; target: string; ids: string[] } {
-  return { label: entry.graph.get(id)?.message ?? id, target: id, ids: [id] };
 }
 
 const commands: Record<string, Handler> = {
@@ -98,10 +103,10 @@ const commands: Record<string, Handler> = {
     if (out?.ok) await ctx.docs.show(`alembic history — ${entry.snapshot.name.replace(/[/\\]/g, '_')}.txt`, out.stdout);
   }),
   'alembic.showSql': withProject(showSqlPick),
-  'alembic.upgradeToHere': withRevision((ctx, entry, node) => upgradeTo(ctx, entry, revisionPick(entry, node.revision.id)), withProject(upgradePick)),
-  'alembic.downgradeToHere': withRevision((ctx, entry, node) => downgradeTo(ctx, entry, node.revision.id), withProject(downgradePick)),
-  'alembic.stampHere': withRevision((ctx, entry, node) => stampTo(ctx, entry, node.revision.id), withProject((ctx, entry) => stampPick(ctx, entry))),
-  'alembic.showSqlHere': withRevision((ctx, entry, node) => showSql(ctx, entry, node.revision.id), withProject(showSqlPick)),
+  'alembic.upgradeToHere': withRevision((ctx, entry, id) => upgradeTo(ctx, entry, id), withProject(upgradePick)),
+  'alembic.downgradeToHere': withRevision((ctx, entry, id) => downgradeTo(ctx, entry, id), withProject(downgradePick)),
+  'alembic.stampHere': withRevision((ctx, entry, id) => stampTo(ctx, entry, id), withProject((ctx, entry) => stampPick(ctx, entry))),
+  'alembic.showSqlHere': withRevision((ctx, entry, id) => showSql(ctx, entry, id), withProject(showSqlPick)),
   'alembic.openRevision': async (_ctx, arg, mode) => {
     if (isRevisionNode(arg)) await openAt(arg.revision.path, arg.revision.line, mode === 'preview');
   },

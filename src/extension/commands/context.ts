@@ -86,11 +86,13 @@ export class ReadonlyDocuments implements vscode.TextDocumentContentProvider, vs
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  async show(title: string, content: string): Promise<void> {
+  /** Opens `content` read-only; `language` sets the document's language (e.g. `sql`) whatever the title. */
+  async show(title: string, content: string, language?: string): Promise<void> {
     this.counter++;
     const uri = vscode.Uri.from({ scheme: ReadonlyDocuments.scheme, path: `/${title}`, query: String(this.counter) });
     this.contents.set(uri.toString(), content);
-    const doc = await vscode.workspace.openTextDocument(uri);
+    let doc = await vscode.workspace.openTextDocument(uri);
+    if (language !== undefined && doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
     await vscode.window.showTextDocument(doc, { preview: false });
   }
 

@@ -5,7 +5,7 @@ import { messageArg } from '../../core/alembic-args';
 import { parseSqlalchemyUrl } from '../../core/dburl';
 import { DatabaseReader } from '../db/database';
 import { generatedPath, openAt, runAlembic, type Ctx } from './context';
-import { shortId } from '../plans';
+import { shortId } from '../projects/revisions';
 import type { ProjectEntry } from '../projects/projects';
 
 interface ModePick extends vscode.QuickPickItem {
@@ -111,11 +111,36 @@ export async function createRevision(ctx: Ctx, entry: ProjectEntry): Promise<voi
   if (out?.ok) await openGenerated(ctx, entry, out.stdout);
 }
 
+/**
+ * `alembic merge` of heads that want a merge (core/merge.ts, via the snapshot). Heads kept apart by
+ * branch labels are separate lines by design: merging them is offered only after a modal that
+ * says what it does to their labels.
+ */
 export async function mergeHeads(ctx: Ctx, entry: ProjectEntry, heads: string[] | null): Promise<void> {
-  const toMerge = heads && heads.length > 1 ? heads : entry.snapshot.heads;
+  const s = entry.snapshot;
+  const groups = s.mergeCandidates ?? [];
+  let toMerge: string[];
+  if (heads && heads.length > 1) toMerge = heads;
+  else if (groups.length === 1) toMerge = groups[0];
+  else if (groups.length > 1) {
+    const chosen = await vscode.window.showQuickPick(
+      groups.map((g) => ({ label: g.map(shortId).join(' + '), description: `${g.length} heads`, heads: g })),
+      { title: `Merge heads of ${s.name}`, placeHolder: 'Which heads?' },
+    );
+    if (!chosen) return;
+    toMerge = chosen.heads;
+  } else toMerge = s.heads;
   if (toMerge.length < 2) {
-    void vscode.window.showInformationMessage(`${entry.snapshot.name} has a single head: nothing to merge.`);
+    void vscode.window.showInformationMessage(`${s.name} has a single head: nothing to merge.`);
     return;
+  }
+  const wanted = groups.some((g) => toMerge.every((h) => g.includes(h)));
+  if (!wanted) {
+    const detail =
+      (s.labelledMergeWarning ?? 'These heads are separate lines by design (branch labels); `alembic upgrade heads` upgrades them all.') +
+      `\n\nCommand: alembic merge -m <message> ${toMerge.join(' ')}`;
+    const choice = await vscode.window.showWarningMessage(`Merge the separate labelled lines ${toMerge.map(shortId).join(', ')}?`, { modal: true, detail }, 'Merge Anyway');
+    if (choice !== 'Merge Anyway') return;
   }
   const message = await vscode.window.showInputBox({
     title: `Merge ${toMerge.length} heads: ${toMerge.map(shortId).join(', ')}`,

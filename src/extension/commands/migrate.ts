@@ -1,17 +1,14 @@
-// Upgrade, downgrade, stamp and show-SQL flows. Each database-changing flow computes its plan,
-// shows it in the confirmation modal, runs alembic, then re-reads the database.
+// Upgrade, downgrade, stamp and show-SQL flows. Every target, plan and SQL argument comes from core
+// through the language server (server/plans.ts): a picker lists only targets whose plan succeeds,
+// the modal shows core's plan and the exact alembic argv, and the run executes that argv.
 import * as vscode from 'vscode';
+import type { OfferInfo, PlanCommandName, PlanInfo } from '../../protocol/protocol';
 import { confirm, databaseName, runAlembic, type Ctx } from './context';
-import { describeLintFindings, describeRevisions, downgradeRelativeTargets, shortId, sqlArgsFor, upgradeRelativeTargets } from '../plans';
+import { describeLintFindings, describeRevisions, shortId } from '../projects/revisions';
 import type { ProjectEntry } from '../projects/projects';
 
-interface RevisionPick extends vscode.QuickPickItem {
+interface TargetPick extends vscode.QuickPickItem {
   target: string;
-  /** Revision ids the target stands for (for plans); empty for base. */
-  ids: string[];
-  /** Relative / branch targets: the exact plan and the name shown in the modal. */
-  plan?: string[];
-  name?: string;
 }
 
 function revisionLabel(entry: ProjectEntry, id: string): string {
@@ -19,8 +16,14 @@ function revisionLabel(entry: ProjectEntry, id: string): string {
   return msg ? `${shortId(id)} "${msg}"` : shortId(id);
 }
 
-function rowsOrNull(entry: ProjectEntry): string[] | null {
-  return entry.states ? entry.states.rows.filter((r) => entry.graph.has(r)) : null;
+/** What the modal calls the target: a revision's id and message, else the target as typed. */
+function targetName(entry: ProjectEntry, target: string): string {
+  return entry.graph.has(target) ? revisionLabel(entry, target) : target === 'base' ? 'base (an empty version table)' : target;
+}
+
+/** The version table's rows in table order (as alembic reads them), or null when it could not be read. */
+function rowsOf(entry: ProjectEntry): string[] | null {
+  return entry.states ? entry.states.rows : null;
 }
 
 function unreadable(entry: ProjectEntry, what: string): void {
@@ -30,43 +33,83 @@ function unreadable(entry: ProjectEntry, what: string): void {
   );
 }
 
-function pickFor(entry: ProjectEntry, id: string): RevisionPick {
+function noServer(): void {
+  void vscode.window.showWarningMessage('The Alembic language server is not running, so the plan cannot be computed. Run "Alembic: Restart Language Server".');
+}
+
+function pickFor(entry: ProjectEntry, id: string, extra?: string): TargetPick {
   const r = entry.graph.get(id);
   const state = entry.states?.states.get(id);
   return {
     label: r?.message ?? id,
-    description: [shortId(id), state, ...(r?.branchLabels.length ? [`(${r.branchLabels.join(', ')})`] : [])].filter(Boolean).join(' · '),
+    description: [shortId(id), state, ...(r?.branchLabels.length ? [`(${r.branchLabels.join(', ')})`] : []), extra].filter(Boolean).join(' · '),
     target: id,
-    ids: [id],
   };
+}
+
+function offerPick(entry: ProjectEntry, o: OfferInfo): TargetPick {
+  if (entry.graph.has(o.target)) return pickFor(entry, o.target);
+  return { label: o.label, description: o.description, target: o.target };
 }
 
 async function runAndRefresh(ctx: Ctx, entry: ProjectEntry, args: string[], title: string): Promise<boolean> {
   const out = await runAlembic(ctx, entry, args, title);
   await ctx.store.refreshDatabase(entry.snapshot.key);
   if (out?.ok) void vscode.window.setStatusBarMessage(`$(check) alembic ${args.join(' ')}: done`, 5000);
+  // The error notification with Show Output comes from the run itself (runs.ts); the status bar
+  // says it too, where the success message would have been.
+  else if (!out?.cancelled) void vscode.window.setStatusBarMessage(`$(error) alembic ${args.join(' ')}: failed (see Output › Alembic)`, 15000);
   return out?.ok === true;
+}
+
+/** core's plan through the server; null (after telling the user why) where there is none. */
+async function planFor(ctx: Ctx, entry: ProjectEntry, rows: string[], command: PlanCommandName, target: string, purge = false): Promise<PlanInfo | null> {
+  const r = await ctx.client.plan({ key: entry.snapshot.key, rows, command, target, purge });
+  if (r === null) {
+    noServer();
+    return null;
+  }
+  if (!r.ok) {
+    void vscode.window.showWarningMessage(`alembic ${command}${purge ? ' --purge' : ''} ${target} would fail on ${databaseName(entry)}: ${r.message}`);
+    return null;
+  }
+  return r.plan;
+}
+
+async function offers(ctx: Ctx, entry: ProjectEntry, rows: string[], kind: 'upgrade' | 'downgrade' | 'stamp' | 'downgradeOne', purge = false, row: string | null = null): Promise<OfferInfo[] | null> {
+  const r = await ctx.client.offers({ key: entry.snapshot.key, rows, kind, purge, row });
+  if (r === null) noServer();
+  return r;
+}
+
+function tail(plan: PlanInfo): string {
+  const lines: string[] = [];
+  if (plan.orderNote) lines.push(`\nNote: ${plan.orderNote}.`);
+  lines.push(`\nVersion table after: ${plan.rowsAfter.length > 0 ? plan.rowsAfter.map(shortId).join(', ') : '(empty)'}`);
+  lines.push(`\nCommand: alembic ${plan.command.join(' ')}`);
+  return lines.join('\n');
 }
 
 // ---- upgrade ---------------------------------------------------------------------------------
 
-export async function upgradeTo(ctx: Ctx, entry: ProjectEntry, pick: RevisionPick): Promise<void> {
-  const rows = rowsOrNull(entry);
+/** `alembic upgrade <target>` after showing core's plan. */
+export async function upgradeTo(ctx: Ctx, entry: ProjectEntry, target: string): Promise<void> {
+  const rows = rowsOf(entry);
   const db = databaseName(entry);
-  const plan = pick.plan ?? (rows ? entry.graph.upgradePlan(rows, pick.ids) : entry.graph.upgradePlan([], pick.ids));
-  if (rows && plan.length === 0) {
-    void vscode.window.showInformationMessage(`${db} is already at or past ${pick.target === 'heads' ? 'every head' : pick.name ?? shortId(pick.target)}: nothing to upgrade.`);
+  const plan = await planFor(ctx, entry, rows ?? [], 'upgrade', target);
+  if (!plan) return;
+  if (rows && plan.apply.length === 0) {
+    void vscode.window.showInformationMessage(`${db} is already at or past ${target === 'heads' ? 'every head' : targetName(entry, target)}: nothing to upgrade.`);
     return;
   }
   const head =
     rows === null
-      ? `The database state could not be read; alembic applies those of these ${plan.length} revisions that are not applied yet, oldest first`
-      : `Applies ${plan.length} revision${plan.length === 1 ? '' : 's'}, oldest first`;
-  const lint = describeLintFindings(entry.graph, plan);
-  const detail = `${head}, on ${db}:\n\n${describeRevisions(entry.graph, plan)}\n\n${lint ? `${lint}\n\n` : ''}Command: alembic upgrade ${pick.target}`;
-  const what = pick.name ?? (pick.target === 'head' || pick.target === 'heads' ? pick.target : revisionLabel(entry, pick.target));
-  if (!(await confirm('Upgrade', `Upgrade ${db} to ${what}?`, detail))) return;
-  await runAndRefresh(ctx, entry, ['upgrade', pick.target], `Upgrading ${db} to ${pick.name ?? (pick.target === 'head' || pick.target === 'heads' ? pick.target : shortId(pick.target))}`);
+      ? `The database state could not be read; alembic applies those of these ${plan.apply.length} revisions that are not applied yet, in this order`
+      : `Applies ${plan.apply.length} revision${plan.apply.length === 1 ? '' : 's'}, in this order`;
+  const lint = describeLintFindings(entry.graph, plan.apply);
+  const detail = `${head}, on ${db}:\n\n${describeRevisions(entry.graph, plan.apply)}\n${lint ? `\n${lint}\n` : ''}${rows === null ? `\nCommand: alembic ${plan.command.join(' ')}` : tail(plan)}`;
+  if (!(await confirm('Upgrade', `Upgrade ${db} to ${targetName(entry, target)}?`, detail))) return;
+  await runAndRefresh(ctx, entry, plan.command, `Upgrading ${db} to ${entry.graph.has(target) ? shortId(target) : target}`);
 }
 
 export async function upgradeHead(ctx: Ctx, entry: ProjectEntry): Promise<void> {
@@ -75,87 +118,62 @@ export async function upgradeHead(ctx: Ctx, entry: ProjectEntry): Promise<void> 
     void vscode.window.showInformationMessage(`${entry.snapshot.name} has no revisions yet.`);
     return;
   }
-  if (heads.length === 1) return upgradeTo(ctx, entry, { label: 'head', target: 'head', ids: heads });
-  const items: RevisionPick[] = [
-    { label: 'All heads', description: 'alembic upgrade heads', target: 'heads', ids: heads },
-    ...heads.map((h) => pickFor(entry, h)),
-  ];
-  const chosen = await vscode.window.showQuickPick(items, {
-    title: `${entry.snapshot.name} has ${heads.length} heads`,
-    placeHolder: 'Upgrade to which head?',
-  });
-  if (chosen) await upgradeTo(ctx, entry, chosen);
+  if (heads.length === 1) return upgradeTo(ctx, entry, 'head');
+  const items: TargetPick[] = [{ label: 'All heads', description: 'alembic upgrade heads', target: 'heads' }, ...heads.map((h) => pickFor(entry, h))];
+  const chosen = await vscode.window.showQuickPick(items, { title: `${entry.snapshot.name} has ${heads.length} heads`, placeHolder: 'Upgrade to which head?' });
+  if (chosen) await upgradeTo(ctx, entry, chosen.target);
 }
 
 export async function upgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
-  const pending = entry.states
-    ? entry.graph.order.filter((id) => entry.states?.states.get(id) === 'pending')
-    : entry.graph.order;
-  const heads = entry.snapshot.heads;
-  const items: RevisionPick[] = [
-    heads.length > 1
-      ? { label: 'All heads', description: 'alembic upgrade heads', target: 'heads', ids: heads }
-      : { label: 'Head', description: 'alembic upgrade head', target: 'head', ids: heads },
-    ...upgradeRelativeTargets(entry.graph, entry.snapshot.bases, heads, entry.states ? entry.states.rows : null).map((t) => ({
-      label: t.label, description: t.description, target: t.target, ids: [], plan: t.plan, name: t.label,
-    })),
-    ...pending.map((id) => pickFor(entry, id)),
-  ];
-  const chosen = await vscode.window.showQuickPick(items, { title: `Upgrade ${databaseName(entry)}`, placeHolder: 'Upgrade to which revision?', matchOnDescription: true });
-  if (chosen) await upgradeTo(ctx, entry, chosen);
+  const list = await offers(ctx, entry, rowsOf(entry) ?? [], 'upgrade');
+  if (!list) return;
+  if (list.length === 0) {
+    void vscode.window.showInformationMessage(`${databaseName(entry)} is up to date: nothing to upgrade.`);
+    return;
+  }
+  const chosen = await vscode.window.showQuickPick(list.map((o) => offerPick(entry, o)), { title: `Upgrade ${databaseName(entry)}`, placeHolder: 'Upgrade to which revision?', matchOnDescription: true });
+  if (chosen) await upgradeTo(ctx, entry, chosen.target);
 }
 
 // ---- downgrade -------------------------------------------------------------------------------
 
-/** `target` null is `base`. `args` lets downgrade-one use `<rev>@-1`; `where` then names where it lands. */
-export async function downgradeTo(ctx: Ctx, entry: ProjectEntry, target: string | null, plan?: string[], args?: string[], where?: { label: string; short: string }): Promise<void> {
-  const rows = rowsOrNull(entry);
+/** `alembic downgrade <target>` after showing core's plan. */
+export async function downgradeTo(ctx: Ctx, entry: ProjectEntry, target: string): Promise<void> {
+  const rows = rowsOf(entry);
   if (!rows) return unreadable(entry, 'a downgrade');
   const db = databaseName(entry);
-  const reverted = plan ?? entry.graph.downgradePlan(rows, target);
-  if (reverted.length === 0) {
-    void vscode.window.showInformationMessage(`Nothing to downgrade: no applied revision of ${db} is above ${target ? shortId(target) : 'base'}.`);
+  const plan = await planFor(ctx, entry, rows, 'downgrade', target);
+  if (!plan) return;
+  if (plan.revert.length === 0) {
+    void vscode.window.showInformationMessage(`Nothing to downgrade: no applied revision of ${db} is above ${targetName(entry, target)}.`);
     return;
   }
-  const cmdArgs = args ?? ['downgrade', target ?? 'base'];
-  const detail = `Reverts ${reverted.length} revision${reverted.length === 1 ? '' : 's'}, newest first, on ${db} (their downgrade() runs and may drop data):\n\n${describeRevisions(entry.graph, reverted)}\n\nCommand: alembic ${cmdArgs.join(' ')}`;
-  const to = where ?? (target ? { label: revisionLabel(entry, target), short: shortId(target) } : { label: 'base (an empty version table)', short: 'base' });
-  if (!(await confirm('Downgrade', `Downgrade ${db} to ${to.label}?`, detail))) return;
-  await runAndRefresh(ctx, entry, cmdArgs, `Downgrading ${db} to ${to.short}`);
+  const detail = `Reverts ${plan.revert.length} revision${plan.revert.length === 1 ? '' : 's'}, in this order, on ${db} (their downgrade() runs and may drop data):\n\n${describeRevisions(entry.graph, plan.revert)}\n${tail(plan)}`;
+  if (!(await confirm('Downgrade', `Downgrade ${db} to ${targetName(entry, target)}?`, detail))) return;
+  await runAndRefresh(ctx, entry, plan.command, `Downgrading ${db} to ${entry.graph.has(target) ? shortId(target) : target}`);
 }
 
 export async function downgradePick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
-  const rows = rowsOrNull(entry);
+  const rows = rowsOf(entry);
   if (!rows) return unreadable(entry, 'a downgrade');
-  const applied = entry.graph.order.filter((id) => entry.states?.states.get(id) === 'applied');
   if (rows.length === 0) {
     void vscode.window.showInformationMessage(`${databaseName(entry)} has no applied revision: nothing to downgrade.`);
     return;
   }
-  const items: RevisionPick[] = [
-    ...downgradeRelativeTargets(entry.graph, entry.states?.rows ?? rows).map((t) => ({ label: t.label, description: t.description, target: t.target, ids: [], plan: t.plan })),
-    ...applied.map((id) => pickFor(entry, id)),
-    { label: 'base', description: 'revert every revision', target: 'base', ids: [] },
-  ];
+  const list = await offers(ctx, entry, rows, 'downgrade');
+  if (!list) return;
+  if (list.length === 0) {
+    void vscode.window.showWarningMessage(`No downgrade of ${databaseName(entry)} would succeed in alembic from its current rows (${rows.map(shortId).join(', ')}).`);
+    return;
+  }
+  const items = list.map((o) => (entry.graph.has(o.target) && o.label === o.target ? pickFor(entry, o.target) : { label: o.label, description: o.description, target: o.target }));
   const chosen = await vscode.window.showQuickPick(items, { title: `Downgrade ${databaseName(entry)}`, placeHolder: 'Downgrade to which revision?', matchOnDescription: true });
-  if (!chosen) return;
-  if (chosen.target.endsWith('@-1') && chosen.plan) return downgradeRow(ctx, entry, rows, chosen.plan[0]);
-  if (chosen.plan) return downgradeTo(ctx, entry, null, chosen.plan, ['downgrade', chosen.target], { label: chosen.target, short: chosen.target });
-  await downgradeTo(ctx, entry, chosen.target === 'base' ? null : chosen.target);
+  if (chosen) await downgradeTo(ctx, entry, chosen.target);
 }
 
-/** `alembic downgrade <row>@-1`: reverts exactly the current row `row`. */
-async function downgradeRow(ctx: Ctx, entry: ProjectEntry, rows: string[], row: string): Promise<void> {
-  const parents = entry.graph.get(row)?.downRevisions ?? [];
-  // Below a merge point, or below a branch's own base while other heads stay applied, the
-  // version table is not emptied: say where it lands instead of "base".
-  const where = parents.length > 1 || (parents.length === 0 && rows.length > 1) ? { label: `below ${revisionLabel(entry, row)}`, short: `below ${shortId(row)}` } : undefined;
-  await downgradeTo(ctx, entry, parents.length === 1 ? parents[0] : null, [row], ['downgrade', `${row}@-1`], where);
-}
-
-/** Reverts exactly one current revision (`alembic downgrade <rev>@-1`); asks which when several. */
+/** Reverts exactly one current revision: `<rev>@-1`, or `downgrade <parent>` below a merge; asks which row when several. */
 export async function downgradeOne(ctx: Ctx, entry: ProjectEntry): Promise<void> {
-  const rows = rowsOrNull(entry);
+  const rows = rowsOf(entry);
   if (!rows) return unreadable(entry, 'a downgrade');
   if (rows.length === 0) {
     void vscode.window.showInformationMessage(`${databaseName(entry)} has no applied revision: nothing to downgrade.`);
@@ -170,66 +188,79 @@ export async function downgradeOne(ctx: Ctx, entry: ProjectEntry): Promise<void>
     if (!chosen) return;
     row = chosen.target;
   }
-  await downgradeRow(ctx, entry, rows, row);
+  const list = await offers(ctx, entry, rows, 'downgradeOne', false, row);
+  if (!list) return;
+  if (list.length === 0) {
+    void vscode.window.showWarningMessage(`No alembic downgrade reverts ${shortId(row)} alone (another applied revision depends on it, or the folder lacks it). Use Downgrade… to see what each target reverts.`);
+    return;
+  }
+  await downgradeTo(ctx, entry, list[0].target);
 }
 
 // ---- stamp -----------------------------------------------------------------------------------
 
-export async function stampTo(ctx: Ctx, entry: ProjectEntry, target: string | null, purgeDefault = false): Promise<void> {
-  const rows = entry.states ? entry.states.rows : null;
+/** `alembic stamp [--purge] <target>` after showing which revisions become applied / not applied. */
+export async function stampTo(ctx: Ctx, entry: ProjectEntry, target: string, purgeDefault = false): Promise<void> {
+  const rows = rowsOf(entry);
   if (!rows) return unreadable(entry, 'a stamp');
   const db = databaseName(entry);
-  const known = rows.filter((r) => entry.graph.has(r));
   let purge = purgeDefault || (entry.states?.missing.length ?? 0) > 0;
-  if (rows.length > 0 && target !== null) {
-    const keep = { label: 'Stamp', description: 'replace the row(s) on this revision\'s line', purge: false };
+  if (rows.length > 0 && target !== 'base') {
+    const keep = { label: 'Stamp', description: 'as alembic stamp: moves the rows on this revision\'s lineage to it', purge: false };
     const drop = { label: 'Stamp with --purge', description: 'empty the version table first (needed when it names unknown revisions)', purge: true };
     const chosen = await vscode.window.showQuickPick(purge ? [drop, keep] : [keep, drop], { title: `Stamp ${db} at ${shortId(target)}`, placeHolder: 'How?' });
     if (!chosen) return;
     purge = chosen.purge;
   }
-  const plan = entry.graph.stampPlan(known, target, purge);
+  const plan = await planFor(ctx, entry, rows, 'stamp', target, purge);
+  if (!plan) return;
   const lines: string[] = [`No migration code runs: only the version table of ${db} changes.`];
-  if (plan.marked.length > 0) lines.push(`\nMarked as applied (${plan.marked.length}):\n${describeRevisions(entry.graph, plan.marked)}`);
-  if (plan.unmarked.length > 0) lines.push(`\nMarked as not applied (${plan.unmarked.length}):\n${describeRevisions(entry.graph, plan.unmarked)}`);
+  if (plan.apply.length > 0) lines.push(`\nMarked as applied (${plan.apply.length}):\n${describeRevisions(entry.graph, plan.apply)}`);
+  if (plan.revert.length > 0) lines.push(`\nMarked as not applied (${plan.revert.length}):\n${describeRevisions(entry.graph, plan.revert)}`);
   if (purge && rows.length > 0) lines.push(`\n--purge deletes every row first: ${rows.map(shortId).join(', ')}`);
-  if (plan.marked.length === 0 && plan.unmarked.length === 0 && !purge) lines.push('\nNo revision changes state.');
-  const args = ['stamp', ...(purge ? ['--purge'] : []), target ?? 'base'];
-  lines.push(`\nCommand: alembic ${args.join(' ')}`);
-  const where = target ? revisionLabel(entry, target) : 'base';
+  if (plan.apply.length === 0 && plan.revert.length === 0 && !purge) lines.push('\nNo revision changes state.');
+  lines.push(tail(plan));
+  const where = target === 'base' ? 'base' : targetName(entry, target);
   if (!(await confirm('Stamp', `Stamp ${db} as ${where}${purge ? ' (--purge)' : ''}?`, lines.join('\n')))) return;
-  await runAndRefresh(ctx, entry, args, `Stamping ${db} at ${target ? shortId(target) : 'base'}`);
+  await runAndRefresh(ctx, entry, plan.command, `Stamping ${db} at ${entry.graph.has(target) ? shortId(target) : target}`);
 }
 
 export async function stampPick(ctx: Ctx, entry: ProjectEntry, purgeDefault = false): Promise<void> {
-  const items: RevisionPick[] = [
-    ...entry.graph.order.map((id) => pickFor(entry, id)),
-    { label: 'base', description: 'empty the version table', target: 'base', ids: [] },
-  ];
+  const rows = rowsOf(entry);
+  if (!rows) return unreadable(entry, 'a stamp');
+  const purge = purgeDefault || (entry.states?.missing.length ?? 0) > 0;
+  const list = await offers(ctx, entry, rows, 'stamp', purge);
+  if (!list) return;
+  const items = list.map((o) => (o.target === 'base' ? { label: 'base', description: 'empty the version table', target: 'base' } : pickFor(entry, o.target)));
   const chosen = await vscode.window.showQuickPick(items, { title: `Stamp ${databaseName(entry)}`, placeHolder: 'Mark the database as being at which revision?', matchOnDescription: true });
-  if (chosen) await stampTo(ctx, entry, chosen.target === 'base' ? null : chosen.target, purgeDefault);
+  if (chosen) await stampTo(ctx, entry, chosen.target, purgeDefault);
 }
 
 // ---- show SQL --------------------------------------------------------------------------------
 
-/** Offline SQL that moves the database to `id` (or, at `id` already, that revision's own SQL). */
-export function sqlArgs(entry: ProjectEntry, id: string): string[] {
-  return sqlArgsFor(entry.graph, entry.states, id);
-}
-
+/** A revision's own SQL, rendered by alembic offline: its upgrade when pending, its downgrade when applied. */
 export async function showSql(ctx: Ctx, entry: ProjectEntry, id: string): Promise<void> {
-  const args = sqlArgs(entry, id);
+  const own = await ctx.client.ownSql({ key: entry.snapshot.key, rows: rowsOf(entry) ?? [], revision: id });
+  if (!own) return noServer();
+  const args = own.args;
   const out = await runAlembic(ctx, entry, args, `SQL for ${args[0]} ${args[1]}`);
   if (!out?.ok) return;
-  const header = `-- alembic ${args.join(' ')}\n-- ${entry.snapshot.name}; generated offline, nothing was run.\n\n`;
-  // Read-only (not an untitled buffer that asks to be saved when closed); `.sql` gives SQL colouring.
-  await ctx.docs.show(`alembic ${args[0]} ${args[1]} — ${entry.snapshot.name.replace(/[/\\]/g, '_')}.sql`, header + out.stdout);
+  const what = args[0] === 'upgrade' ? 'upgrade() SQL' : 'downgrade() SQL';
+  const header = [
+    `-- ${revisionLabel(entry, id)}: its ${what}`,
+    `-- alembic ${args.join(' ')}`,
+    ...(own.others.length > 0 ? [`-- alembic renders offline from one start revision, so this also holds the SQL of ${own.others.map(shortId).join(', ')}`] : []),
+    `-- ${entry.snapshot.name}; generated offline, nothing was run.`,
+    '',
+    '',
+  ].join('\n');
+  await ctx.docs.show(`alembic ${args[0]} ${args[1]} — ${entry.snapshot.name.replace(/[/\\]/g, '_')}.sql`, header + out.stdout, 'sql');
 }
 
 export async function showSqlPick(ctx: Ctx, entry: ProjectEntry): Promise<void> {
   const chosen = await vscode.window.showQuickPick(entry.graph.order.map((id) => pickFor(entry, id)), {
     title: 'Show SQL',
-    placeHolder: 'SQL that moves the database to which revision?',
+    placeHolder: "Which revision's SQL (its upgrade when pending, its downgrade when applied)?",
     matchOnDescription: true,
   });
   if (chosen) await showSql(ctx, entry, chosen.target);

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { foldLines, layoutGraph, linearRuns, type LayoutInput } from '../../core/graph-layout';
 import { noteOf } from '../db/dbread';
-import { shortId } from '../plans';
+import { shortId } from '../projects/revisions';
 import type { ProjectEntry } from '../projects/projects';
 import type { GraphModel, ModelEdge, ModelLine, NodeState } from './messages';
 import { searchText } from './search';
@@ -46,7 +46,9 @@ export function buildGraphModel(entry: ProjectEntry, projects: readonly ProjectE
   const stateOf = (id: string, ghost: boolean): NodeState => {
     if (missingInDb.has(id)) return 'missing';
     if (ghost || !states) return 'unknown';
-    return states.states.get(id) ?? 'unknown';
+    const st = states.states.get(id);
+    // The webview draws a broken link as a ghost parent; the revision itself is drawn as unknown.
+    return st === undefined || st === 'broken' ? 'unknown' : st;
   };
   const brokenChildren = new Map<string, string[]>();
   for (const r of s.revisions) {

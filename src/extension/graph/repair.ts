@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { readMigration } from '../../core/migration';
 import { missingRefRanges } from '../../core/repair';
-import { shortId } from '../plans';
+import { shortId } from '../projects/revisions';
 import type { ProjectEntry } from '../projects/projects';
 
 /** Points every revision whose down_revision names `ghost` at `target` (asked for when null). */

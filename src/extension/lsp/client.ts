@@ -14,9 +14,21 @@ import {
 } from 'vscode-languageclient/node';
 import {
   DatabaseStateNotification,
+  OffersRequest,
+  OwnSqlRequest,
+  PlanRequest,
   ProjectsChangedNotification,
   ProjectsRequest,
+  StateRequest,
   type DatabaseStateParams,
+  type OffersParams,
+  type OffersResult,
+  type OwnSqlParams,
+  type OwnSqlResult,
+  type PlanParams,
+  type PlanResult,
+  type StateParams,
+  type StateResult,
   type ProjectSnapshot,
 } from '../../protocol/protocol';
 import { type Log, describe } from '../host/log';
@@ -150,6 +162,43 @@ export class ServerClient implements vscode.Disposable {
     }
   }
 
+  /**
+   * One of the plan requests (server/plans.ts); null when the server is not running, does not
+   * know the project, or answered something malformed (`valid` checks the answer's shape).
+   */
+  private async ask<R>(method: string, send: (c: LanguageClient) => Promise<unknown>, valid: (v: unknown) => v is R): Promise<R | null> {
+    const client = this.client;
+    if (!client || client.state !== State.Running) return null;
+    try {
+      const result: unknown = await send(client);
+      if (result === null) return null;
+      if (!valid(result)) {
+        this.log.warn(`The language server answered ${method} with something unexpected.`);
+        return null;
+      }
+      return result;
+    } catch (err) {
+      this.log.error(`Could not ask the language server (${method})`, err);
+      return null;
+    }
+  }
+
+  state(params: StateParams): Promise<StateResult | null> {
+    return this.ask(StateRequest.method, (c) => c.sendRequest(StateRequest, params), (v): v is StateResult => isRecord(v) && Array.isArray(v.rows) && isRecord(v.states) && Array.isArray(v.missing) && Array.isArray(v.notes));
+  }
+
+  plan(params: PlanParams): Promise<PlanResult | null> {
+    return this.ask(PlanRequest.method, (c) => c.sendRequest(PlanRequest, params), (v): v is PlanResult => isRecord(v) && (v.ok === true ? isPlan(v.plan) : typeof v.message === 'string'));
+  }
+
+  offers(params: OffersParams): Promise<OffersResult | null> {
+    return this.ask(OffersRequest.method, (c) => c.sendRequest(OffersRequest, params), (v): v is OffersResult => Array.isArray(v) && v.every((o) => isRecord(o) && typeof o.target === 'string' && isPlan(o.plan)));
+  }
+
+  ownSql(params: OwnSqlParams): Promise<OwnSqlResult | null> {
+    return this.ask(OwnSqlRequest.method, (c) => c.sendRequest(OwnSqlRequest, params), (v): v is OwnSqlResult => isRecord(v) && Array.isArray(v.args) && Array.isArray(v.others));
+  }
+
   sendDatabaseState(params: DatabaseStateParams): void {
     if (this.client?.state !== State.Running) return;
     void this.client.sendNotification(DatabaseStateNotification, params).catch((err: unknown) => {
@@ -164,4 +213,12 @@ export class ServerClient implements vscode.Disposable {
     this.client = null;
     if (c) await c.dispose().catch(() => undefined);
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isPlan(v: unknown): boolean {
+  return isRecord(v) && Array.isArray(v.command) && Array.isArray(v.apply) && Array.isArray(v.revert) && Array.isArray(v.rowsAfter);
 }

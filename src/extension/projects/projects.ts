@@ -7,23 +7,20 @@ import type { ProjectSnapshot } from '../../protocol/protocol';
 import type { DatabaseReader } from '../db/database';
 import { noteOf, type DbRead } from '../db/dbread';
 import { type Log, describe } from '../host/log';
-import { SnapshotGraph, type DbStates } from '../plans';
+import { RevisionIndex, type DbStates } from './revisions';
 import type { ServerClient } from '../lsp/client';
 
 export interface ProjectEntry {
   snapshot: ProjectSnapshot;
-  graph: SnapshotGraph;
+  /** The snapshot's revisions by id (lookup only). */
+  graph: RevisionIndex;
   db: DbRead;
-  /** Null unless the version table was read (or found absent: then every revision is pending). */
+  /** core's states (from the server); null unless the version table was read (or found absent: then every revision is pending). */
   states: DbStates | null;
   /** When `db` was read (ms since the epoch). */
   readAt: number;
 }
 
-/** The states `db` gives on `graph`: from the rows read, all pending without a version table. */
-function statesOf(graph: SnapshotGraph, db: DbRead): DbStates | null {
-  return db.kind === 'ok' ? graph.states(db.rows) : db.kind === 'not-initialised' ? graph.states([]) : null;
-}
 
 export type LoadState = 'loading' | 'none' | 'some';
 
@@ -111,7 +108,7 @@ export class ProjectStore implements vscode.Disposable {
           const known = this.get(snapshot.key);
           if (!known) return this.load(snapshot);
           if (wanted.size > 0 && !wanted.has(snapshot.key)) return Promise.resolve(known);
-          return Promise.resolve(this.withGraph(known, snapshot));
+          return this.withGraph(known, snapshot);
         }),
       );
       this.settle();
@@ -133,10 +130,20 @@ export class ProjectStore implements vscode.Disposable {
     this.fireIfChanged();
   }
 
+  /**
+   * core's states for the rows `db` read (the server answers `alembic/state`; all pending without
+   * a version table); null when the database was not read or the server did not answer.
+   */
+  private async statesOf(snapshot: ProjectSnapshot, db: DbRead): Promise<DbStates | null> {
+    const rows = db.kind === 'ok' ? db.rows : db.kind === 'not-initialised' ? [] : null;
+    const answer = rows === null ? null : await this.client.state({ key: snapshot.key, rows });
+    return answer ? { rows: answer.rows, states: new Map(Object.entries(answer.states)), missing: answer.missing, notes: answer.notes } : null;
+  }
+
   /** `entry` on a new graph, its states recomputed from the rows it last read. */
-  private withGraph(entry: ProjectEntry, snapshot: ProjectSnapshot): ProjectEntry {
-    const graph = new SnapshotGraph(snapshot.revisions);
-    const next: ProjectEntry = { ...entry, snapshot, graph, states: statesOf(graph, entry.db) };
+  private async withGraph(entry: ProjectEntry, snapshot: ProjectSnapshot): Promise<ProjectEntry> {
+    const graph = new RevisionIndex(snapshot.revisions);
+    const next: ProjectEntry = { ...entry, snapshot, graph, states: await this.statesOf(snapshot, entry.db) };
     this.tellServer(next);
     return next;
   }
@@ -166,14 +173,14 @@ export class ProjectStore implements vscode.Disposable {
   }
 
   private async load(snapshot: ProjectSnapshot): Promise<ProjectEntry> {
-    const graph = new SnapshotGraph(snapshot.revisions);
+    const graph = new RevisionIndex(snapshot.revisions);
     let db: DbRead;
     try {
       db = await this.database.read(snapshot);
     } catch (err) {
       db = { kind: 'error', display: snapshot.sqlalchemyUrlRedacted ?? 'database', dialect: 'unknown', reason: 'other', message: describe(err) };
     }
-    const entry: ProjectEntry = { snapshot, graph, db, states: statesOf(graph, db), readAt: Date.now() };
+    const entry: ProjectEntry = { snapshot, graph, db, states: await this.statesOf(snapshot, db), readAt: Date.now() };
     this.tellServer(entry);
     return entry;
   }

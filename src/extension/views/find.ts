@@ -2,7 +2,7 @@
 // projects) and Reveal Current (the database's current revision, selected in the tree).
 import * as vscode from 'vscode';
 import { openAt, projectFor, type Ctx } from '../commands/context';
-import { shortId } from '../plans';
+import { shortId } from '../projects/revisions';
 import { revisionItems } from './find-items';
 
 /** Selects a revision's row in the tree (showing every revision again if the filter hides it). */

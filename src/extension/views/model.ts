@@ -1,7 +1,8 @@
 // The tree's rows as data: built from the project entries, turned into TreeItems by tree.ts.
 import type { RevisionInfo } from '../../protocol/protocol';
 import { reasonText, RESTRICTED_NOTE, type DbErrorReason } from '../db/dbread';
-import { shortId, type RevState } from '../plans';
+import { shortId, stateCounts } from '../projects/revisions';
+import type { RevState } from '../../protocol/protocol';
 import type { ProjectEntry } from '../projects/projects';
 
 export type Node = ProjectNode | RevisionNode | MissingNode | DbErrorNode | NoticeNode;
@@ -55,10 +56,22 @@ export interface NoticeNode {
 }
 
 export function pendingCount(entry: ProjectEntry): number {
-  if (!entry.states) return 0;
-  let n = 0;
-  for (const s of entry.states.states.values()) if (s === 'pending') n++;
-  return n;
+  return stateCounts(entry.states).pending;
+}
+
+/**
+ * "2 pending", "up to date", "3 pending · 60 unknown · 1 missing", …: the one count line the
+ * project row and the status bar both show, from core's states (server `alembic/state`).
+ */
+export function countsOf(entry: ProjectEntry): string {
+  if (!entry.states) return 'state not computed (language server not running)';
+  const c = stateCounts(entry.states);
+  const missing = entry.states.missing.length;
+  const parts = [c.pending === 0 && c.unknown === 0 && c.broken === 0 ? 'up to date' : `${c.pending} pending`];
+  if (c.unknown > 0) parts.push(`${c.unknown} unknown`);
+  if (c.broken > 0) parts.push(`${c.broken} broken`);
+  if (missing > 0) parts.push(`${missing} missing`);
+  return parts.join(' · ');
 }
 
 /** "2 pending", "up to date", "not initialised", … */
@@ -73,14 +86,9 @@ export function summaryOf(entry: ProjectEntry): string {
     case 'error':
       return reasonText(entry.db.reason).toLowerCase();
     case 'not-initialised':
-      return `not initialised · ${entry.snapshot.revisions.length} pending`;
-    case 'ok': {
-      const pending = pendingCount(entry);
-      const missing = entry.states?.missing.length ?? 0;
-      const parts = [pending === 0 ? 'up to date' : `${pending} pending`];
-      if (missing > 0) parts.push(`${missing} missing`);
-      return parts.join(' · ');
-    }
+      return `not initialised · ${countsOf(entry)}`;
+    case 'ok':
+      return countsOf(entry);
   }
 }
 
@@ -100,7 +108,8 @@ export function projectNode(entry: ProjectEntry): ProjectNode {
     entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.display : entry.db.kind === 'no-url' ? null : s.sqlalchemyUrlRedacted;
   const parts = ['project', entry.db.kind === 'ok' || entry.db.kind === 'not-initialised' || entry.db.kind === 'error' ? entry.db.dialect : 'none'];
   if (entry.states && pendingCount(entry) > 0) parts.push('pending');
-  if (s.heads.length > 1) parts.push('multipleHeads');
+  // Merge Heads only where heads want a merge (core/merge.ts), not for labelled lines apart by design.
+  if ((s.mergeCandidates ?? []).length > 0) parts.push('multipleHeads');
   return {
     kind: 'project',
     id: s.key,
@@ -213,7 +222,9 @@ export function childrenOf(entry: ProjectEntry, filter: RowFilter = { pendingOnl
   }
   for (const id of entry.states?.missing ?? []) rows.push({ kind: 'missing', id: `${key}/#missing/${id}`, key, revision: id });
   for (const r of entry.snapshot.revisions) {
-    if (filter.pendingOnly && entry.states && entry.states.states.get(r.id) !== 'pending') continue;
+    // Pending only hides what is known to be applied; unknown and broken revisions may be pending.
+    const st = entry.states?.states.get(r.id);
+    if (filter.pendingOnly && entry.states && (st === 'applied' || st === 'current')) continue;
     rows.push(revisionNode(entry, r));
   }
   return rows;

@@ -1,8 +1,7 @@
 // Status bar item: `$(database) <current> · <n> pending`; click focuses the Revisions view.
 import * as vscode from 'vscode';
 import { reasonText, RESTRICTED_NOTE } from '../db/dbread';
-import { pendingCount } from './model';
-import { shortId } from '../plans';
+import { shortId, stateCounts } from '../projects/revisions';
 import type { ProjectStore } from '../projects/projects';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 
@@ -34,10 +33,19 @@ export class StatusBar implements vscode.Disposable {
     switch (entry.db.kind) {
       case 'ok': {
         const current = entry.states?.rows.map(shortId).join(', ') || 'base';
-        const pending = pendingCount(entry);
+        // The same counts as the project row (core's states via the server).
+        const c = stateCounts(entry.states);
         const missing = entry.states?.missing.length ?? 0;
-        text = `$(database) ${prefix}${current} · ${pending} pending`;
-        tooltip = `${name}: ${entry.db.display} at ${current}, ${pending} pending`;
+        text = `$(database) ${prefix}${current} · ${c.pending} pending`;
+        tooltip = `${name}: ${entry.db.display} at ${current}, ${c.pending} pending`;
+        if (c.unknown > 0) {
+          text += ` · ${c.unknown} unknown`;
+          tooltip += `; ${c.unknown} whose state is unknown`;
+        }
+        if (c.broken > 0) {
+          text += ` · ${c.broken} broken`;
+          tooltip += `; ${c.broken} with a broken link`;
+        }
         if (missing > 0) {
           text += ` · ${missing} missing`;
           tooltip += `; ${missing} revision(s) in the database are missing from the folder`;

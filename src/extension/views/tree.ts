@@ -3,14 +3,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { childrenOf, projectNode, type Node, type RevisionNode } from './model';
-import { shortId } from '../plans';
+import { shortId } from '../projects/revisions';
 import type { ProjectStore } from '../projects/projects';
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
   current: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   applied: new vscode.ThemeIcon('check', new vscode.ThemeColor('charts.green')),
   pending: new vscode.ThemeIcon('circle-outline'),
-  unknown: new vscode.ThemeIcon('git-commit'),
+  unknown: new vscode.ThemeIcon('question'),
+  broken: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
 };
 
 export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -134,6 +135,11 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
   }
 
+  /** Why a project's states are unknown / broken (core's notes). */
+  private notes(key: string): string[] {
+    return this.store.get(key)?.states?.notes ?? [];
+  }
+
   private revisionItem(node: RevisionNode): vscode.TreeItem {
     const r = node.revision;
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
@@ -152,6 +158,8 @@ export class RevisionTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     md.appendMarkdown(`File: \`${path.basename(r.path)}\`\n\n`);
     if (r.createDate) md.appendMarkdown(`Created: ${escapeMd(r.createDate)}\n\n`);
     md.appendMarkdown(`State: ${node.state ?? 'unknown (database not read)'}`);
+    const why = node.state === 'unknown' || node.state === 'broken' ? this.notes(node.key) : [];
+    for (const n of why) md.appendMarkdown(`\n\n${escapeMd(n)}`);
     item.tooltip = md;
     // A single click previews the file and keeps the keyboard in the tree, as the Explorer does.
     item.command = { command: 'alembic.openRevision', title: 'Open Revision File', arguments: [node, 'preview'] };
