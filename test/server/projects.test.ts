@@ -67,6 +67,8 @@ describe('server projects and settings (LSP over stdio)', function () {
       heads: ['2b3c4d5e6f70', '3c4d5e6f7081'],
       bases: ['1a2b3c4d5e6f'],
       mergePoints: [],
+      mergeCandidates: [['2b3c4d5e6f70', '3c4d5e6f7081']],
+      labelledMergeWarning: null,
       branchPoints: ['1a2b3c4d5e6f'],
     });
     assert.deepEqual(

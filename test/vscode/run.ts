@@ -19,6 +19,7 @@ import { graphTests } from './ui/graph';
 import { treeFindTests } from './ui/tree-find';
 import { mergeHeadsTests } from './ui/merge-heads';
 import { paletteFlowTests } from './ui/palette-flows';
+import { planTests } from './ui/plans';
 import { refreshPolicyTests } from './ui/refresh-policy';
 import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
     await runUiTests(shared, 'UI: more sidebar states', sidebarStateTests, counts, grep);
     await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
+    await runUiTests(shared, 'UI: plans as alembic runs them (issue 9)', planTests, counts, grep);
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
     await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
     await runUiTests(shared, 'UI: when the database is read', refreshPolicyTests, counts, grep);

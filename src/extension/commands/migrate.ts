@@ -18,7 +18,10 @@ function revisionLabel(entry: ProjectEntry, id: string): string {
 
 /** What the modal calls the target: a revision's id and message, else the target as typed. */
 function targetName(entry: ProjectEntry, target: string): string {
-  return entry.graph.has(target) ? revisionLabel(entry, target) : target === 'base' ? 'base (an empty version table)' : target;
+  if (entry.graph.has(target)) return revisionLabel(entry, target);
+  const below = /^(.+)@-1$/u.exec(target)?.[1];
+  if (below !== undefined && entry.graph.has(below)) return `below ${revisionLabel(entry, below)}`;
+  return target === 'base' ? 'base (an empty version table)' : target;
 }
 
 /** The version table's rows in table order (as alembic reads them), or null when it could not be read. */

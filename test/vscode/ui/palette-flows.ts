@@ -1,7 +1,6 @@
 // Palette flows on a project with two lines and a labelled branch with its own base, checked
 // against real alembic and PostgreSQL: "Show SQL…" for a revision whose parent is pending too
-// starts at the newest applied ancestor (so the parent's SQL is included) in a read-only
-// document, and "Downgrade One Revision" on the own-base branch says where the database lands
+// shows that revision's own upgrade SQL only (from its parent), in a read-only `sql` document, and "Downgrade One Revision" on the own-base branch says where the database lands
 // (not "base (an empty version table)": the other head's row stays) and reverts only that branch.
 import type { Page } from 'playwright-core';
 import type { ProjectRevision } from '../../support/alembic-project';
@@ -28,7 +27,7 @@ async function pickRow(wb: { page: Page }, text: string): Promise<void> {
 
 export const paletteFlowTests: UiTest[] = [
   {
-    title: 'Show SQL… includes a pending parent, and Downgrade One Revision on an own-base branch keeps the other head',
+    title: 'Show SQL… shows the revision\'s own SQL (not its pending parent\'s) as sql, and Downgrade One Revision on an own-base branch keeps the other head',
     folder: 'palette-flows',
     timeoutMs: 240_000,
     async run(t) {
@@ -52,9 +51,14 @@ export const paletteFlowTests: UiTest[] = [
       });
       await wb.shot('show sql');
       if ((await wb.page.locator('.tabs-container .tab.active.dirty').count()) > 0) throw new Error('the SQL document opens as an unsaved (dirty) buffer that asks to be saved when closed');
-      if (!sql.includes('-- alembic upgrade a200000000a2:b400000000b4 --sql') || !sql.includes('CREATE TABLE t_b300000000b3') || !sql.includes('CREATE TABLE t_b400000000b4')) {
-        throw new Error(`the SQL should start at a2 and create the tables of b3 and b4:\n${sql}`);
+      if (!sql.includes('-- alembic upgrade b300000000b3:b400000000b4 --sql') || sql.includes('CREATE TABLE t_b300000000b3') || !sql.includes('CREATE TABLE t_b400000000b4')) {
+        throw new Error(`the SQL should be b4's own upgrade (from b3), creating t_b4 only:\n${sql}`);
       }
+      const mode = await until('the language mode in the status bar', 15_000, async () => {
+        const t = await wb.page.locator('[id="status.editor.mode"]').first().innerText().catch(() => '');
+        return t.trim() ? t.trim() : undefined;
+      });
+      if (mode !== 'SQL') throw new Error(`the SQL document opens with language mode '${mode}', not SQL`);
 
       await wb.runCommand('Alembic: Downgrade One Revision');
       await pickRow(wb, 'create events');
