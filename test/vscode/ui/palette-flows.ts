@@ -58,7 +58,8 @@ export const paletteFlowTests: UiTest[] = [
         const t = await wb.page.locator('[id="status.editor.mode"]').first().innerText().catch(() => '');
         return t.trim() ? t.trim() : undefined;
       });
-      if (mode !== 'SQL') throw new Error(`the SQL document opens with language mode '${mode}', not SQL`);
+      // VS Code names the `sql` language "MS SQL".
+      if (mode !== 'SQL' && mode !== 'MS SQL') throw new Error(`the SQL document opens with language mode '${mode}', not the sql language`);
 
       await wb.runCommand('Alembic: Downgrade One Revision');
       await pickRow(wb, 'create events');
