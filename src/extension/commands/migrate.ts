@@ -220,7 +220,7 @@ export async function stampTo(ctx: Ctx, entry: ProjectEntry, target: string, pur
   const lines: string[] = [`No migration code runs: only the version table of ${db} changes.`];
   if (plan.apply.length > 0) lines.push(`\nMarked as applied (${plan.apply.length}):\n${describeRevisions(entry.graph, plan.apply)}`);
   if (plan.revert.length > 0) lines.push(`\nMarked as not applied (${plan.revert.length}):\n${describeRevisions(entry.graph, plan.revert)}`);
-  if (purge && rows.length > 0) lines.push(`\n--purge deletes every row first: ${[...rows].sort().map(shortId).join(', ')}`);
+  if (purge && rows.length > 0) lines.push(`\n--purge deletes every row first: ${rows.map(shortId).join(', ')}`);
   if (plan.apply.length === 0 && plan.revert.length === 0 && !purge) lines.push('\nNo revision changes state.');
   lines.push(tail(plan));
   const where = target === 'base' ? 'base' : targetName(entry, target);
