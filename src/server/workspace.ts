@@ -314,12 +314,7 @@ export class Workspace {
         if (!owners.length) continue;
         const text = this.host.openText(p);
         const file = text !== undefined ? this.parse(text, p, owners[0]) : await this.readDisk(p, owners[0]);
-        for (const project of owners) {
-          if (file === 'gone') {
-            if (project.deletePath(p)) dirty.add(project);
-          } else if (file && project.setFile(file)) dirty.add(project);
-          if (await this.lintPaths(project, [p], true)) dirty.add(project);
-        }
+        await this.applyFile(owners, p, file, dirty);
       }
       // An edited module the revision files read values from: read the project again.
       for (const project of rescan) {
@@ -333,6 +328,17 @@ export class Workspace {
   /** Projects whose revision files read values from module file `p`. */
   private moduleReaders(p: string): Project[] {
     return [...this.projects.values()].filter((project) => project.readsModule(p));
+  }
+
+  /** Puts a file's new reading (or its removal) into every project that owns it and lints it there;
+   *  the projects that changed go into `dirty`. */
+  private async applyFile(owners: Project[], p: string, file: MigrationFile | 'gone' | null, dirty: Set<Project>): Promise<void> {
+    for (const project of owners) {
+      if (file === 'gone') {
+        if (project.deletePath(p)) dirty.add(project);
+      } else if (file && project.setFile(file)) dirty.add(project);
+      if (await this.lintPaths(project, [p], true)) dirty.add(project);
+    }
   }
 
   /** Reads a file from disk; 'gone' when it no longer exists. */
@@ -392,13 +398,7 @@ export class Workspace {
         const owners = this.ownersOf(p).filter((project) => !rescan.has(project));
         if (!owners.length) continue;
         if (this.host.openText(p) !== undefined) continue; // the open buffer wins
-        const file = await this.readDisk(p, owners[0]);
-        for (const project of owners) {
-          if (file === 'gone') {
-            if (project.deletePath(p)) dirty.add(project);
-          } else if (file && project.setFile(file)) dirty.add(project);
-          if (await this.lintPaths(project, [p], true)) dirty.add(project);
-        }
+        await this.applyFile(owners, p, await this.readDisk(p, owners[0]), dirty);
       }
       for (const project of rescan) {
         await this.scan(project);
