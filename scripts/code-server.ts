@@ -214,12 +214,24 @@ export function node24Env(nodeBinary: string, from: NodeJS.ProcessEnv = process.
   for (const [k, v] of Object.entries(from)) if (v !== undefined && KEEP_ENV.test(k)) env[k] = v;
   const binDir = path.dirname(nodeBinary);
   env.PATH = [binDir, ...(from.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(path.delimiter).filter((d) => d !== '' && d !== binDir)].join(path.delimiter);
+  // npm reads its machine-wide npmrc from <prefix of the running Node>/etc/npmrc, so under Node 24
+  // it would miss ours (which may name the registry's CA file, a proxy or a mirror): name it.
+  const globalConfig = machineNpmrc(from);
+  if (globalConfig) env.npm_config_globalconfig = globalConfig;
   // The machine npmrc may point nodedir at another Node's headers.
   env.npm_config_nodedir = path.dirname(binDir);
   env.npm_config_audit = 'false';
   env.npm_config_fund = 'false';
   env.npm_config_update_notifier = 'false';
   return env;
+}
+
+/** The npmrc our own npm reads machine-wide settings from (`$npm_config_globalconfig`, else
+ *  `<prefix of this Node>/etc/npmrc`), when it exists. */
+function machineNpmrc(from: NodeJS.ProcessEnv): string | null {
+  const named = from.npm_config_globalconfig;
+  const file = named && named.trim() !== '' ? named : path.join(path.dirname(path.dirname(process.execPath)), 'etc', 'npmrc');
+  return fs.existsSync(file) ? file : null;
 }
 
 /** Runs `npm <args>` with the cache's Node 24 in an environment made by node24Env(). */
