@@ -4,6 +4,7 @@
 // (code-server's postinstall.sh reads the Node major version from the latter). Run under
 // `npm test`, our own environment carries `npm_config_user_agent=npm/… node/v20 …`; to make the
 // test meaningful outside npm too, the environment handed to the builder gets such values added.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -58,8 +59,19 @@ export async function installEnvTest(counts: Counts): Promise<void> {
     );
     const agentNode = /node\/(v\d+)/.exec(inherited.npm_config_user_agent ?? '')?.[1] ?? '';
     if (!copied.includes(`node/${agentNode}`)) throw new Error(`control: with the copied environment the probe reported '${copied}', expected the inherited node/${agentNode}`);
+    // The machine npmrc our npm reads (here it names the registry's CA file) applies under Node 24
+    // too, even without NODE_EXTRA_CA_CERTS: that npm looks for <its own prefix>/etc/npmrc, and
+    // missed it, so every fetch retried a certificate error for 70 s.
+    const outer = spawnSync(process.execPath, [findNpm(), 'config', 'get', 'cafile'], { encoding: 'utf8' }).stdout.trim();
+    const bare: NodeJS.ProcessEnv = { ...inherited };
+    delete bare.NODE_EXTRA_CA_CERTS;
+    delete bare.SSL_CERT_FILE;
+    const cfgLog = path.join(root, 'cafile.log');
+    await npm24(node, ['config', 'get', 'cafile'], { cwd: root, logFile: cfgLog, timeoutMs: 60_000, from: bare });
+    const inner = fs.readFileSync(cfgLog, 'utf8').trim().split('\n').pop()?.trim() ?? '';
+    if (inner !== outer) throw new Error(`npm under Node 24 reads cafile '${inner}', our npm '${outer}': the machine npmrc is not applied`);
     counts.passed++;
-    console.log(`    ✔ ${title} ('${scrubbed}'; copied environment: '${copied}') (${Math.round((Date.now() - started) / 1000)} s)`);
+    console.log(`    ✔ ${title}, and reads the machine npmrc (cafile '${outer}') ('${scrubbed}'; copied environment: '${copied}') (${Math.round((Date.now() - started) / 1000)} s)`);
   } catch (e) {
     counts.failed++;
     console.log(`    ✘ ${title}`);
