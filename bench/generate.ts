@@ -9,18 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { defaultFileName, renderMigration, type RevSpec } from '../test/support/fixture-writer';
-
-/** mulberry32: a tiny seeded PRNG so every run writes the same folders. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test/support/prng';
 
 const TABLES = ['account', 'invoice', 'order_line', 'customer', 'product', 'shipment', 'payment', 'audit_event', 'tenant', 'user_role'];
 const COLUMNS: Array<[string, string]> = [

@@ -17,19 +17,9 @@ import { alembic } from './helpers';
 import { migrationFileOf, type RevSpec } from '../support/fixture-writer';
 import { writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
 import { startPostgres, type TestPostgres } from '../support/postgres';
+import { prng } from '../support/prng';
 
 const DRIVER = path.join(__dirname, '..', '..', '..', 'test', 'db', 'alembic_cases.py');
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The demo project's shape where the issue's bugs showed: a main line with a billing branch

@@ -3,6 +3,7 @@
 // alembic 1.8 blind spot (it loads or hangs where a cycle exists).
 import type { DiagnosticCode } from '../../src/core/types';
 import type { RevSpec } from '../support/fixture-writer';
+import { prng } from '../support/prng';
 
 export interface Scenario {
   name: string;
@@ -343,18 +344,6 @@ export const SCENARIOS: Scenario[] = [
     flags: ['invalid-revision-id'],
   },
 ];
-
-/** A small deterministic PRNG (mulberry32) so generated folders are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Random well-formed folders (acyclic: links only point to earlier revisions) mixing branches,

@@ -13,18 +13,6 @@ import { renderMigration } from '../support/fixture-writer';
 
 export const PYTHON = '/usr/bin/python3';
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The files mutated: the alembic template in its forms, plus the odd shapes real projects have. */
 export function seedFiles(): string[] {
   const body = [
@@ -102,6 +90,7 @@ for s in json.load(sys.stdin):
         out.append(type(e).__name__ + ': ' + str(e)[:200])
 print(json.dumps(out))
 `;
+import { prng as rng } from '../support/prng';
 
 /** Python's verdict per source: null when it compiles, else the error. */
 export function pythonCompiles(sources: readonly Buffer[]): Array<string | null> {
