@@ -6,15 +6,11 @@ import { planCommand, type Plan, type PlanCommand } from '../core/plan';
 import { flag, formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { CliError, loadProject } from './project';
-import { readDatabaseState, timeoutMs } from './status';
+import { DATABASE_OPTIONS, readDatabaseState, timeoutMs } from './status';
 
 export const PLAN_OPTIONS: readonly OptionSpec[] = [
   ...PROJECT_OPTIONS,
-  { name: 'url', kind: 'value', meta: 'URL', help: 'SQLAlchemy/PostgreSQL URL of the database (default: sqlalchemy.url of the config)' },
-  { name: 'url-env', kind: 'value', meta: 'VAR', help: 'read the URL from this environment variable when --url is not given' },
-  { name: 'version-table', kind: 'value', meta: 'TABLE', help: 'version table name (default: alembic_version)' },
-  { name: 'version-table-schema', kind: 'value', meta: 'SCHEMA', help: 'schema of the version table (default: the search_path)' },
-  { name: 'timeout', kind: 'value', meta: 'SECONDS', help: 'connect and query timeout (default: 10)' },
+  ...DATABASE_OPTIONS,
   { name: 'purge', kind: 'flag', help: 'stamp only: as `alembic stamp --purge` (empty the version table first)' },
   { name: 'json', kind: 'flag', help: 'print {"command", "apply", "revert", "rowsAfter"}' },
   HELP_OPTION,

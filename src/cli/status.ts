@@ -9,13 +9,18 @@ import { displayPath } from './format';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
 import { CliError, loadProject, type LoadedProject } from './project';
 
-export const STATUS_OPTIONS: readonly OptionSpec[] = [
-  ...PROJECT_OPTIONS,
+/** How a command that reads the version table finds it (status, plan, `check --lint pending`). */
+export const DATABASE_OPTIONS: readonly OptionSpec[] = [
   { name: 'url', kind: 'value', meta: 'URL', help: 'SQLAlchemy/PostgreSQL URL of the database (default: sqlalchemy.url of the config)' },
   { name: 'url-env', kind: 'value', meta: 'VAR', help: 'read the URL from this environment variable (e.g. DATABASE_URL) when --url is not given' },
   { name: 'version-table', kind: 'value', meta: 'TABLE', help: 'version table name (default: alembic_version)' },
   { name: 'version-table-schema', kind: 'value', meta: 'SCHEMA', help: 'schema of the version table (default: the search_path)' },
   { name: 'timeout', kind: 'value', meta: 'SECONDS', help: 'connect and query timeout (default: 10)' },
+];
+
+export const STATUS_OPTIONS: readonly OptionSpec[] = [
+  ...PROJECT_OPTIONS,
+  ...DATABASE_OPTIONS,
   { name: 'json', kind: 'flag', help: 'print {"rows", "revisions": [{"id", "state"}], "missing"}' },
   { name: 'fail-if-pending', kind: 'flag', help: 'exit 1 when a revision is pending or a row names a revision not in the folder' },
   HELP_OPTION,
@@ -87,9 +92,6 @@ function countLine(state: DbState): string {
   const extra = [c.unknown ? `${c.unknown} unknown` : '', c.broken ? `${c.broken} broken` : '', state.missing.length ? `${state.missing.length} missing` : ''].filter(Boolean);
   return `${c.current + c.applied} applied (${c.current} current), ${c.pending} pending${extra.map((x) => `, ${x}`).join('')}`;
 }
-
-/** The URL options `status` and `check --lint pending` share. */
-export const DATABASE_OPTIONS: readonly OptionSpec[] = STATUS_OPTIONS.filter((o) => ['url', 'url-env', 'version-table', 'version-table-schema', 'timeout'].includes(o.name));
 
 /** Reads the version table the options (or the config's sqlalchemy.url) name; CliError when it cannot. */
 export async function readDatabaseState(args: ParsedArgs, io: CliIo, project: LoadedProject): Promise<{
