@@ -5,23 +5,14 @@ import * as assert from 'node:assert/strict';
 import { ALEMBIC, writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { CLI, runProcess, type Run } from '../support/cli';
+import { DEMO_SHAPE } from '../support/demo-shape';
 
 
 const run = (cmd: string, args: string[], cwd: string): Run => runProcess(cmd, args, cwd);
 
-// main: 1a2b → 7e4d → c27f ─┐
-//                └→ b18e → d3a0 ─ 605a (merge) → 0a7d ; analytics line: a001 → a002
-const DEMO: ProjectRevision[] = [
-  { id: '1a2b3c4d5e6f', down: null, message: 'create users' },
-  { id: '7e4d0a6b3c32', down: '1a2b3c4d5e6f', message: 'add projects' },
-  { id: 'b18e4a0f7c54', down: '7e4d0a6b3c32', message: 'create plans' },
-  { id: 'd3a06c2b9e65', down: 'b18e4a0f7c54', message: 'add invoices' },
-  { id: 'c27f5b1e8d76', down: '7e4d0a6b3c32', message: 'add audit log' },
-  { id: '605ac23a0d8f', down: ['c27f5b1e8d76', 'd3a06c2b9e65'], message: 'merge billing' },
-  { id: '0a7d3f6b2ca9', down: '605ac23a0d8f', message: 'archive projects' },
-  { id: 'a0a0a0a0a001', down: null, branchLabels: ['analytics'], message: 'analytics base' },
-  { id: 'a0a0a0a0a002', down: 'a0a0a0a0a001', message: 'analytics events' },
-].map((r) => ({ ...r, upgrade: [`op.execute("SELECT 1")`], downgrade: [`op.execute("SELECT 1")`] }));
+// The demo shape without its depends_on revision (e5e5).
+const DEMO: ProjectRevision[] = DEMO_SHAPE.filter((r) => r.id !== 'e5e5e5e5e501')
+  .map((r) => ({ ...r, upgrade: [`op.execute("SELECT 1")`], downgrade: [`op.execute("SELECT 1")`] }));
 
 describe('cli plan against a real PostgreSQL and the real alembic', function () {
   this.timeout(180_000);
