@@ -15,14 +15,8 @@ import { downgradePlan, resolveTarget, upgradePlan } from '../../src/core/target
 import type { Diagnostic } from '../../src/core/types';
 import { writeMigrationFolder } from '../support/fixture-writer';
 import { randomScenarios, SCENARIOS, type Scenario } from './scenarios';
+import { ORACLE, ours, uniqSorted, type Outcome } from './oracle';
 
-const ORACLE = path.join(__dirname, '..', '..', '..', 'test', 'diff', 'alembic_oracle.py');
-
-interface Outcome<T> {
-  ok: boolean;
-  value?: T;
-  error?: { type: string; message: string };
-}
 interface OracleResult {
   warnings: string[];
   load: Outcome<null>;
@@ -52,16 +46,6 @@ function loadCore(versions: string): RevisionGraph {
   return RevisionGraph.build(files);
 }
 
-function ours<T>(fn: () => T): Outcome<T> {
-  try {
-    return { ok: true, value: fn() };
-  } catch (e) {
-    if (e instanceof RevisionError) return { ok: false, error: { type: e.name, message: e.message } };
-    throw e;
-  }
-}
-
-const uniqSorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 const FATAL = new Set(['missing-down-revision', 'missing-depends-on', 'cycle', 'branch-label-conflict', 'invalid-revision-id']);
 const outcomes: string[] = [];
 

@@ -10,19 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RevisionGraph } from '../../src/core/graph';
 import { graphDiagnostics } from '../../src/core/graph-diagnostics';
-import { RevisionError } from '../../src/core/errors';
 import { resolveTarget, upgradePlan } from '../../src/core/targets';
 import { discoverProjects } from '../../src/io/discover';
 import { projectImports } from '../../src/io/modules';
 import { scanProjectSync } from '../../src/io/scan';
+import { ORACLE, ours, uniqSorted, type Outcome as OutcomeOf } from './oracle';
 
-const ORACLE = path.join(__dirname, '..', '..', '..', 'test', 'diff', 'alembic_oracle.py');
-
-interface Outcome {
-  ok: boolean;
-  value?: string[];
-  error?: { type: string; message: string };
-}
+type Outcome = OutcomeOf<string[]>;
 interface OracleResult {
   load: Outcome;
   heads?: string[];
@@ -132,16 +126,7 @@ function askAlembic(root: string, versions: string, p: ImportProject): OracleRes
   return JSON.parse(r.stdout) as OracleResult;
 }
 
-function ours(fn: () => string[]): Outcome {
-  try {
-    return { ok: true, value: fn() };
-  } catch (e) {
-    if (e instanceof RevisionError) return { ok: false, error: { type: e.name, message: e.message } };
-    throw e;
-  }
-}
 
-const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
 describe('differential: values imported from the project vs real Alembic 1.8', function () {
   this.timeout(120_000);
@@ -168,8 +153,8 @@ describe('differential: values imported from the project vs real Alembic 1.8', f
       assert.ok(alembic.load.ok, JSON.stringify(alembic.load));
 
       assert.deepEqual(graphDiagnostics(graph).filter((d) => d.severity !== 'info').map((d) => `${d.code}: ${d.message}`), []);
-      assert.deepEqual(graph.heads, sorted(alembic.heads ?? []), 'heads');
-      assert.deepEqual(graph.bases, sorted(alembic.bases ?? []), 'bases');
+      assert.deepEqual(graph.heads, uniqSorted(alembic.heads ?? []), 'heads');
+      assert.deepEqual(graph.bases, uniqSorted(alembic.bases ?? []), 'bases');
       const revs = alembic.revisions ?? {};
       assert.deepEqual([...graph.revisions.keys()].sort(), Object.keys(revs).sort(), 'revision ids');
       for (const [id, r] of Object.entries(revs)) {
