@@ -18,41 +18,22 @@ import { migrationFileOf, type RevSpec } from '../support/fixture-writer';
 import { writeAlembicProject, type AlembicProject, type ProjectRevision } from '../support/alembic-project';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { prng } from '../support/prng';
+import { randomGraph } from '../support/random-graph';
 import { DEMO_SHAPE } from '../support/demo-shape';
 
 const DRIVER = path.join(__dirname, '..', '..', '..', 'test', 'db', 'alembic_cases.py');
 
 const DEMO = DEMO_SHAPE;
 
-function randomGraph(seed: number): RevSpec[] {
-  const rnd = prng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const n = 8 + Math.floor(rnd() * 10);
-  const specs: RevSpec[] = [];
-  let labels = 0;
-  for (let i = 0; i < n; i++) {
-    const id = `r${seed.toString(16)}x${(i * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 6)}${i.toString(36)}`;
-    let down: RevSpec['down'] = null;
-    if (i > 0) {
-      const r = rnd();
-      const recent = (): string => (rnd() < 0.6 ? specs[i - 1].id : pick(specs).id);
-      if (r < 0.1) down = null;
-      else if (r < 0.22 && i > 2) {
-        const a = recent();
-        const b = pick(specs).id;
-        down = a === b ? a : [a, b];
-      } else down = recent();
-    }
-    const spec: RevSpec = { id, down };
-    if (rnd() < 0.1) spec.branchLabels = [`lbl${labels++}`];
-    if (i > 1 && rnd() < 0.12) {
-      const parents = down === null ? [] : typeof down === 'string' ? [down] : down;
-      const dep = pick(specs).id;
-      if (!parents.includes(dep)) spec.dependsOn = [dep];
-    }
-    specs.push(spec);
-  }
-  return specs;
+function generatedGraph(seed: number): RevSpec[] {
+  return randomGraph(prng(seed), seed, {
+    minRevisions: 8,
+    extraRevisions: 10,
+    baseRate: 0.1,
+    mergeBelow: 0.22,
+    labelDependencies: false,
+    id: (sd, i) => `r${sd.toString(16)}x${(i * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 6)}${i.toString(36)}`,
+  }).specs;
 }
 
 function logging(spec: RevSpec): ProjectRevision {
@@ -178,7 +159,7 @@ describe('plans vs real alembic on PostgreSQL: every offered target, generated g
 
   const graphs: Array<{ name: string; specs: RevSpec[]; seed: number }> = [
     { name: 'demo-shaped project (billing merge, analytics line, depends_on)', specs: DEMO, seed: 99 },
-    ...[1, 2, 3, 4, 5, 6, 7].map((seed) => ({ name: `generated graph ${seed}`, specs: randomGraph(seed), seed })),
+    ...[1, 2, 3, 4, 5, 6, 7].map((seed) => ({ name: `generated graph ${seed}`, specs: generatedGraph(seed), seed })),
   ];
 
   for (const g of graphs) {

@@ -4,6 +4,7 @@
 import type { DiagnosticCode } from '../../src/core/types';
 import type { RevSpec } from '../support/fixture-writer';
 import { prng } from '../support/prng';
+import { randomGraph } from '../support/random-graph';
 
 export interface Scenario {
   name: string;
@@ -354,35 +355,15 @@ export function randomScenarios(count: number, firstSeed = 1): Scenario[] {
   for (let seed = firstSeed; seed < firstSeed + count; seed++) {
     const rnd = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-    const n = 8 + Math.floor(rnd() * 30);
-    const specs: RevSpec[] = [];
-    const labels: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const id = `${(seed * 7919 + i * 104729).toString(16).padStart(6, '0')}${i.toString(36)}`;
-      let down: RevSpec['down'] = null;
-      if (i > 0) {
-        const r = rnd();
-        const recent = (): string => (rnd() < 0.6 ? specs[i - 1].id : pick(specs).id);
-        if (r < 0.08) down = null;
-        else if (r < 0.2 && i > 2) {
-          const a = recent();
-          const b = pick(specs).id;
-          down = a === b ? a : [a, b];
-        } else down = recent();
-      }
-      const spec: RevSpec = { id, down };
-      if (rnd() < 0.1) {
-        const l = `lbl${labels.length}`;
-        labels.push(l);
-        spec.branchLabels = [l];
-      }
-      if (i > 1 && rnd() < 0.12) {
-        const parents = down === null ? [] : typeof down === 'string' ? [down] : down;
-        const dep = rnd() < 0.3 && labels.length > 0 ? pick(labels) : pick(specs).id;
-        if (!parents.includes(dep) && !(spec.branchLabels ?? []).includes(dep)) spec.dependsOn = [dep];
-      }
-      specs.push(spec);
-    }
+    const { specs, labels } = randomGraph(rnd, seed, {
+      minRevisions: 8,
+      extraRevisions: 30,
+      baseRate: 0.08,
+      mergeBelow: 0.2,
+      labelDependencies: true,
+      id: (sd, i) => `${(sd * 7919 + i * 104729).toString(16).padStart(6, '0')}${i.toString(36)}`,
+    });
+    const n = specs.length;
     const ids = specs.map((s) => s.id);
     const targets = ['heads', 'head', 'base', '-1', ...labels.flatMap((l) => [`${l}@head`, `${l}@base`, `${l}@heads`, `${l}@-1`])];
     for (let k = 0; k < 4; k++) targets.push(pick(ids).slice(0, 4 + Math.floor(rnd() * 3)));
