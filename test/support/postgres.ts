@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { freePort } from '../../scripts/free-port';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,21 +77,10 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   }
 }
 
+export { freePort };
+
 // --- helpers ----------------------------------------------------------------------------------
 
-/** A TCP port that nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 function postgresIds(): Promise<{ uid: number; gid: number } | null> {
   if (os.userInfo().uid !== 0) return Promise.resolve(null);
