@@ -93,6 +93,19 @@ export class Workspace {
     return changed;
   }
 
+  /**
+   * After a config file changed without changing the project: reads the severities again and, when
+   * they differ, lints every file again and republishes. True when any finding changed.
+   */
+  private async refreshLintSeverities(project: Project): Promise<boolean> {
+    const before = JSON.stringify([...project.lintOverrides]);
+    await this.lintSetup(project);
+    if (JSON.stringify([...project.lintOverrides]) === before) return false;
+    const changed = await this.lintPaths(project, [...project.files.keys()], true);
+    if (changed) this.republish(project);
+    return changed;
+  }
+
   /** After a settings change: every project's lint again with the new scope and severities. */
   relint(): Promise<void> {
     return this.run('Linting migrations', async () => {
@@ -197,7 +210,11 @@ export class Workspace {
       }
       seen.add(key);
       if (existing && JSON.stringify(existing.config) === JSON.stringify(config) &&
-          JSON.stringify(existing.defines) === JSON.stringify(settings.defines)) continue;
+          JSON.stringify(existing.defines) === JSON.stringify(settings.defines)) {
+        // Same project; its pyproject.toml may still have changed [tool.alembic-migrations.lint].
+        if (await this.refreshLintSeverities(existing)) changedKeys.push(key);
+        continue;
+      }
       if (existing) for (const p of existing.clear()) affected.add(p);
       const project = new Project(config, folder, settings.defines);
       const t0 = performance.now();

@@ -98,4 +98,22 @@ describe('server: migration safety lint (LSP over stdio)', function () {
     const d1 = await client.waitForDiagnostics(first, 'rule error', (d) => d.length === 1 && d[0].severity === 1);
     assert.equal(d1[0].code, 'update-or-delete-without-where');
   });
+
+  it('severities from pyproject.toml apply when the file is created, edited or deleted (no restart)', async () => {
+    await client.waitForDiagnostics(second, 'lint of b2', (d) => d.length === 1);
+    const pyproject = path.join(root, 'pyproject.toml');
+    await fs.writeFile(pyproject, '[tool.alembic-migrations.lint]\ncreate-index-non-concurrently = "off"\nupdate-or-delete-without-where = "error"\n');
+    await client.filesChanged([{ file: pyproject, type: 1 }]);
+    await client.waitForDiagnostics(second, 'rule off from pyproject', (d) => d.length === 0);
+    await client.waitForDiagnostics(first, 'rule error from pyproject', (d) => d.length === 1 && d[0].severity === 1);
+    // An edit of the same file: the rule comes back as info.
+    await fs.writeFile(pyproject, '[tool.alembic-migrations.lint]\ncreate-index-non-concurrently = "info"\n');
+    await client.filesChanged([{ file: pyproject, type: 2 }]);
+    await client.waitForDiagnostics(second, 'rule info from pyproject', (d) => d.length === 1 && d[0].severity === 3);
+    await client.waitForDiagnostics(first, 'default severity again', (d) => d.length === 1 && d[0].severity === 2);
+    // Deleted: the defaults.
+    await fs.rm(pyproject);
+    await client.filesChanged([{ file: pyproject, type: 3 }]);
+    await client.waitForDiagnostics(second, 'default after delete', (d) => d.length === 1 && d[0].severity === 2);
+  });
 });
