@@ -124,7 +124,18 @@ export function hover(project: Project, file: MigrationFile, pos: Position): Hov
     : ref.kind === 'branch_labels'
       ? `Branch label \`${ref.id}\``
       : `No revision \`${ref.id}\` in ${project.name}.`;
-  return { contents: { kind: MarkupKind.Markdown, value }, range: ref.range };
+  const link = rev ? `\n\n${showInGraphLink(project, rev)}` : '';
+  return { contents: { kind: MarkupKind.Markdown, value: value + link }, range: ref.range };
+}
+
+/**
+ * A command link to the extension's Show Graph on `rev`. The client trusts the server's markdown
+ * for this one command only (`markdown.isTrusted.enabledCommands` in src/extension/lsp/client.ts),
+ * so a link to any other command in a hover stays inert.
+ */
+export function showInGraphLink(project: Project, rev: Revision): string {
+  const args = encodeURIComponent(JSON.stringify([project.key, rev.id]));
+  return `[Show in Graph](command:${ShowGraphCommand}?${args} "Open the revision graph at ${rev.id}")`;
 }
 
 /** Links on every id that names another revision (parents, dependencies, docstring `Revises:`). */

@@ -267,6 +267,9 @@ describe('server quick fixes and navigation (LSP over stdio)', function () {
           '- Parents: none (base)',
           '- Children: `2b3c4d5e6f70`, `3c4d5e6f7081`',
           '- File: migrations/versions/1a2b3c4d5e6f_create_users.py',
+          '',
+          // A command link to Show Graph on this revision (the client trusts this command only).
+          `[Show in Graph](command:alembic.showGraph?${encodeURIComponent(JSON.stringify([path.join(dirs['two-heads'], 'alembic.ini'), '1a2b3c4d5e6f']))} "Open the revision graph at 1a2b3c4d5e6f")`,
         ].join('\n'),
       },
       range: range(15, 50, 62),

@@ -70,12 +70,16 @@ describe('buildGraphModel', () => {
   it('draws a missing parent as a ghost with the children that name it, and database rows the folder lacks on top', () => {
     const revs = [rev('b', ['gone']), rev('a', [])];
     const rows = rowsOf(entry(revs, ok(['a', 'zzz'])));
-    assert.deepEqual(rows.map((r) => [r.id, r.state, r.ghost]), [['zzz', 'missing', false], ['b', 'unknown', false], ['gone', 'unknown', true], ['a', 'current', false]]);
+    assert.deepEqual(rows.map((r) => [r.id, r.state, r.ghost]), [['zzz', 'missing', false], ['b', 'broken', false], ['gone', 'unknown', true], ['a', 'current', false]]);
     assert.deepEqual(rows[2].brokenChildren, ['b']);
     // A database row that is also the missing parent is drawn once, as the ghost, coloured missing;
-    // b (broken link) and a (maybe below the row the folder lacks) are unknown, not pending.
+    // b (broken link) is broken (its own state, as core/state.ts says), a (maybe below the row the
+    // folder lacks) is unknown, not pending.
     const again = rowsOf(entry(revs, ok(['gone'])));
-    assert.deepEqual(again.map((r) => [r.id, r.state, r.ghost]), [['b', 'unknown', false], ['gone', 'missing', true], ['a', 'unknown', false]]);
+    assert.deepEqual(again.map((r) => [r.id, r.state, r.ghost]), [['b', 'broken', false], ['gone', 'missing', true], ['a', 'unknown', false]]);
+    // Without a row the folder lacks: a is current, b broken (not pending: alembic refuses it).
+    const third = rowsOf(entry(revs, ok(['a'])));
+    assert.deepEqual(third.map((r) => [r.id, r.state]), [['b', 'broken'], ['gone', 'unknown'], ['a', 'current']]);
   });
 
   it('folds long linear runs, keeping heads, bases, labels and the applied/pending boundary in view', () => {

@@ -49,6 +49,7 @@ export function graphHtml(page: PageAssets): string {
     <span><span class="dot state-applied"></span>applied</span>
     <span><span class="dot state-pending"></span>pending</span>
     <span><span class="dot state-missing"></span>missing from folder</span>
+    <span title="Names a parent no file defines: alembic refuses every command until the link is fixed"><span class="dot state-broken"></span>broken link</span>
     <span><span class="ghost-dot"></span>missing parent</span>
     <span><span class="dashed"></span>depends_on</span>
   </span>

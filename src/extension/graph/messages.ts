@@ -2,7 +2,9 @@
 // (src/extension/graph/panel.ts): one union per direction, plus the model the host computes.
 // Type-only: importing it pulls no runtime code into either side.
 
-export type NodeState = 'current' | 'applied' | 'pending' | 'missing' | 'unknown';
+/** `broken`: the revision (or one it depends on) names a parent no file defines; alembic refuses
+ * every command until the link is fixed (core/state.ts). */
+export type NodeState = 'current' | 'applied' | 'pending' | 'missing' | 'broken' | 'unknown';
 
 export interface ModelRow {
   kind: 'row';

@@ -47,8 +47,8 @@ export function buildGraphModel(entry: ProjectEntry, projects: readonly ProjectE
     if (missingInDb.has(id)) return 'missing';
     if (ghost || !states) return 'unknown';
     const st = states.states.get(id);
-    // The webview draws a broken link as a ghost parent; the revision itself is drawn as unknown.
-    return st === undefined || st === 'broken' ? 'unknown' : st;
+    // A broken link: the missing parent is drawn as a ghost, the revision naming it as broken.
+    return st ?? 'unknown';
   };
   const brokenChildren = new Map<string, string[]>();
   for (const r of s.revisions) {

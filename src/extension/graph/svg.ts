@@ -8,6 +8,7 @@ const COLORS: Record<NodeState, string> = {
   applied: '#57ab5a',
   pending: '#d29922',
   missing: '#e5534b',
+  broken: '#bc4c00',
   unknown: '#8b949e',
 };
 const LANE_COLORS = ['#4c8dd6', '#c586c0', '#4ec9b0', '#ce9178', '#dcdcaa', '#9cdcfe', '#d16969', '#b5cea8'];

@@ -19,6 +19,7 @@ import {
   PlanRequest,
   ProjectsChangedNotification,
   ProjectsRequest,
+  ShowGraphCommand,
   StateRequest,
   type DatabaseStateParams,
   type OffersParams,
@@ -113,6 +114,8 @@ export class ServerClient implements vscode.Disposable {
       // section itself (dynamic registration), so each is watched once, on one side.
       outputChannel: vscode.window.createOutputChannel('Alembic Language Server', { log: true }),
       errorHandler: this.errorHandler,
+      // The hover's "Show in Graph" link is a command link: trusted for that command only.
+      markdown: { isTrusted: { enabledCommands: [ShowGraphCommand] }, supportHtml: false },
     };
     const client = new LanguageClient('alembic', 'Alembic Language Server', serverOptions, clientOptions);
     this.client = client;

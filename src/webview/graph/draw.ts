@@ -147,6 +147,7 @@ export function stateColors(): Record<ModelRow['state'], string> {
     applied: cssColor('--vscode-charts-green', '#89d185'),
     pending: cssColor('--vscode-charts-yellow', '#cca700'),
     missing: cssColor('--vscode-charts-red', '#f14c4c'),
+    broken: cssColor('--vscode-charts-orange', '#d18616'),
     unknown: cssColor('--vscode-disabledForeground', '#888888'),
   };
 }

@@ -24,7 +24,7 @@ function place(box: HTMLElement, x: number, y: number): void {
 function facts(line: ModelRow): [string, string][] {
   return [
     ['Revision', line.id],
-    ['State', line.ghost ? `missing: no file defines it (referenced by ${line.brokenChildren.join(', ')})` : line.state],
+    ['State', line.ghost ? `missing: no file defines it (referenced by ${line.brokenChildren.join(', ')})` : line.state === 'broken' ? 'broken: a link names a revision no file defines (alembic refuses every command until it is fixed)' : line.state],
     ['Parents', line.parents.join(', ') || (line.ghost ? '?' : '(base)')],
     ['Children', line.children.join(', ') || '(head)'],
     ...(line.dependsOn.length ? ([['Depends on', line.dependsOn.join(', ')]] as [string, string][]) : []),

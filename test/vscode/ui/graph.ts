@@ -25,7 +25,7 @@ async function rowLabel(frame: FrameLocator, id: string): Promise<string | null>
 }
 
 function stateIn(label: string | null): string | null {
-  return label ? (/, (current|applied|pending|unknown|missing)\b/.exec(label)?.[1] ?? null) : null;
+  return label ? (/, (current|applied|pending|broken|unknown|missing)\b/.exec(label)?.[1] ?? null) : null;
 }
 
 export const graphTests: UiTest[] = [
