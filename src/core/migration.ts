@@ -85,7 +85,7 @@ export function readMigration(text: string, path: string, resolve?: ImportResolv
   if (scan.docstring !== null) readDocstring(text, scan.docstring, lines, file);
 
   const ref = (s: PyStr, kind: IdRefKind): void => {
-    idRefs.push({ id: detach(s.value), kind, range: lines.range(s.idStart, s.idEnd) });
+    idRefs.push({ id: detach(s.value), kind, range: lines.range(s.idStart, s.idEnd), ...(s.imported ? { imported: s.imported } : {}) });
   };
   const unresolvedProblem = (range: Range, text: string): void => {
     problems.push({ code: 'unresolved-value', severity: 'warning', message: text, range });

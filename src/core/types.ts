@@ -57,8 +57,12 @@ export type IdRefKind = 'revision' | 'down_revision' | 'depends_on' | 'branch_la
 export interface IdRef {
   id: string;
   kind: IdRefKind;
-  /** Range of the id text itself (inside the quotes). */
+  /** Range of the id text itself (inside the quotes); for an imported value, the expression
+   * that names it (`revs.PARENT`). */
   range: Range;
+  /** The id came from a value the file imports: `value` when the expression is that one id,
+   * `item` when it is one item of an imported tuple or list (the expression names them all). */
+  imported?: 'value' | 'item';
 }
 
 /** A problem found while reading one file (before the graph is built). */

@@ -159,6 +159,25 @@ export interface OwnSqlResult {
   others: string[];
 }
 
+/**
+ * Request client → server: the edit that points every revision whose down_revision names the
+ * missing `ghost` at `target` instead (the graph's ghost repair), computed by the same rule as the
+ * quick fix (core/repair.ts) on the files as the server read them, imported values included.
+ */
+export const RepairLinkRequest = new RequestType<RepairLinkParams, RepairLinkResult | null, void>('alembic/repairLink');
+export interface RepairLinkParams {
+  key: string;
+  ghost: string;
+  target: string;
+}
+export interface RepairLinkEdit {
+  path: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
+}
+/** `ok: false`: why the link cannot be repaired this way (a sentence for the user). */
+export type RepairLinkResult = { ok: true; edits: RepairLinkEdit[] } | { ok: false; message: string };
+
 export interface DatabaseStateParams {
   key: string;
   /** Revision id → state; absent when the database could not be read. */

@@ -12,7 +12,7 @@ import {
 import type { DiagnosticData, MigrationFile } from '../core/types';
 import { headOfLabel, revisionOfFileName } from '../core/graph-diagnostics';
 import { messageLine } from '../core/migration';
-import { missingRefRanges } from '../core/repair';
+import { replaceRefEdits, type RefEdits } from '../core/repair';
 import { MergeHeadsCommand } from '../protocol/protocol';
 import { SOURCE, asDiagnosticData } from './diagnostics';
 import { pathToUri } from './paths';
@@ -147,8 +147,8 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
       ];
     }
     case 'missing-ref': {
-      const ranges = missingRefRanges(file, data.missing, data.field);
-      if (ranges.length === 0) return [];
+      // The quick fix offers nothing when the edit is refused (an id inside an imported tuple).
+      if (!replaceRefEdits(file, data.missing, data.field, data.missing).ok) return [];
       const named = revisionOfFileName(g, data.missing) ?? (data.field === 'down_revision' && g.labels.has(data.missing) ? headOfLabel(g, data.missing, data.referencedFrom) : undefined);
       return replacementCandidates(project, data.missing, data.referencedFrom).map((id, i): CodeAction => {
         const message = g.get(id)?.file.message;
@@ -157,7 +157,7 @@ async function actionsFor(input: CodeActionInput, diag: LspDiagnostic, data: Dia
           kind: CodeActionKind.QuickFix,
           diagnostics: [diag],
           isPreferred: i === 0 && (id === named || id.startsWith(data.missing) || data.missing.startsWith(id) || editDistance(id, data.missing) <= 2),
-          edit: { changes: { [uri]: ranges.map((range) => ({ range, newText: id })) } },
+          edit: { changes: { [uri]: editsOrNone(replaceRefEdits(file, data.missing, data.field, id)) } },
         };
       });
     }
@@ -200,8 +200,7 @@ function rebaseActions(input: CodeActionInput, diag: LspDiagnostic, heads: reado
   const state = project.database?.states?.[id];
   if (state === 'applied' || state === 'current') return [];
   const parent = file.downRevisions[0];
-  const refs = file.idRefs.filter((r) => r.id === parent && (r.kind === 'down_revision' || r.kind === 'revises'));
-  if (!refs.some((r) => r.kind === 'down_revision')) return [];
+  if (!replaceRefEdits(file, parent, 'down_revision', parent).ok) return [];
   const above = g.descendants([id], { dependencies: true });
   return heads
     .filter((h) => h !== id && g.revisions.has(h) && !above.has(h))
@@ -211,7 +210,11 @@ function rebaseActions(input: CodeActionInput, diag: LspDiagnostic, heads: reado
         title: `Rebase onto head '${h}'${message ? ` (${message})` : ''}: down_revision = '${h}'`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diag],
-        edit: { changes: { [uri]: refs.map((r) => ({ range: r.range, newText: h })) } },
+        edit: { changes: { [uri]: editsOrNone(replaceRefEdits(file, parent, 'down_revision', h)) } },
       };
     });
+}
+
+function editsOrNone(r: RefEdits): TextEdit[] {
+  return r.ok ? r.edits : [];
 }

@@ -28,6 +28,7 @@ import {
   ProjectsChangedNotification,
   ProjectsRequest,
   REV_STATES,
+  RepairLinkRequest,
   StateRequest,
   type DatabaseStateParams,
   type ProjectsChangedParams,
@@ -40,6 +41,7 @@ import { mergeArguments, mergeHeads, readInitializationOptions, type StandaloneO
 import { codeLenses, definition, documentLinks, hover, references } from './navigation';
 import { uriToPath } from './paths';
 import { offersRequest, ownSqlRequest, planRequest, stateRequest } from './plans';
+import { repairLinkRequest } from './repairLink';
 import type { FolderInfo, Project } from './project';
 import { SettingsCache } from './settings';
 import { Workspace, type FileChange } from './workspace';
@@ -307,6 +309,7 @@ connection.onRequest(StateRequest, (params: unknown) => guard('State', null, () 
 connection.onRequest(PlanRequest, (params: unknown) => guard('Plan', null, () => workspace.settled().then(() => planRequest(lookup, params))));
 connection.onRequest(OffersRequest, (params: unknown) => guard('Offers', null, () => workspace.settled().then(() => offersRequest(lookup, params))));
 connection.onRequest(OwnSqlRequest, (params: unknown) => guard('Show SQL', null, () => workspace.settled().then(() => ownSqlRequest(lookup, params))));
+connection.onRequest(RepairLinkRequest, (params: unknown) => guard('Repair link', null, () => workspace.settled().then(() => repairLinkRequest(lookup, params))));
 
 connection.onNotification(DatabaseStateNotification, (params) => {
   // Typed by the contract; still checked, a malformed message must not break the server.

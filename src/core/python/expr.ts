@@ -210,8 +210,8 @@ export class ExprReader {
     const v = this.resolve(ref);
     switch (v.kind) {
       case 'unresolved': return v.ref === undefined ? { ...v, ref } : v;
-      case 'str': return { kind: 'str', value: v.value, idStart: start, idEnd: exprEnd };
-      case 'seq': return { kind: 'seq', seq: v.seq, items: v.items.map((s) => ({ kind: 'str', value: s.value, idStart: start, idEnd: exprEnd })) };
+      case 'str': return { kind: 'str', value: v.value, idStart: start, idEnd: exprEnd, imported: 'value' };
+      case 'seq': return { kind: 'seq', seq: v.seq, items: v.items.map((s) => ({ kind: 'str', value: s.value, idStart: start, idEnd: exprEnd, imported: 'item' })) };
       case 'none': return v;
     }
   }

@@ -7,6 +7,9 @@ export interface PyStr {
   value: string;
   idStart: number;
   idEnd: number;
+  /** Read through an import: `value` for one id, `item` for one item of an imported sequence
+   * (idStart/idEnd then cover the expression in the importing file). */
+  imported?: 'value' | 'item';
 }
 
 export type PyValue =

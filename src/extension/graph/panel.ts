@@ -137,7 +137,7 @@ export class GraphPanel implements vscode.Disposable {
         if (entry) await vscode.commands.executeCommand('alembic.mergeHeads', entry.snapshot.key, m.ids);
         return;
       case 'repair':
-        if (entry) await repairLink(entry, m.ghost, m.target || null);
+        if (entry) await repairLink(this.ctx.client, entry, m.ghost, m.target || null);
         return;
       case 'fold': {
         const id = this.runIds[m.run];

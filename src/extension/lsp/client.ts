@@ -19,6 +19,7 @@ import {
   PlanRequest,
   ProjectsChangedNotification,
   ProjectsRequest,
+  RepairLinkRequest,
   ShowGraphCommand,
   StateRequest,
   type DatabaseStateParams,
@@ -28,6 +29,8 @@ import {
   type OwnSqlResult,
   type PlanParams,
   type PlanResult,
+  type RepairLinkParams,
+  type RepairLinkResult,
   type StateParams,
   type StateResult,
   type ProjectSnapshot,
@@ -200,6 +203,10 @@ export class ServerClient implements vscode.Disposable {
 
   ownSql(params: OwnSqlParams): Promise<OwnSqlResult | null> {
     return this.ask(OwnSqlRequest.method, (c) => c.sendRequest(OwnSqlRequest, params), (v): v is OwnSqlResult => isRecord(v) && Array.isArray(v.args) && Array.isArray(v.others));
+  }
+
+  repairLink(params: RepairLinkParams): Promise<RepairLinkResult | null> {
+    return this.ask(RepairLinkRequest.method, (c) => c.sendRequest(RepairLinkRequest, params), (v): v is RepairLinkResult => isRecord(v) && (v.ok === true ? Array.isArray(v.edits) : typeof v.message === 'string'));
   }
 
   sendDatabaseState(params: DatabaseStateParams): void {
