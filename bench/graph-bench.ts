@@ -16,16 +16,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import { RevisionGraph } from '../src/core/graph';
-import { layoutGraph, type LayoutInput } from '../src/core/graph-layout';
-import { graphHtml } from '../src/extension/graph/html';
+import { layoutGraph } from '../src/core/graph-layout';
 import { buildGraphModel } from '../src/extension/graph/model';
-import { RevisionIndex } from '../src/extension/projects/revisions';
-import { computeDbState } from '../src/core/state';
-import type { ProjectEntry } from '../src/extension/projects/projects';
-import type { ProjectSnapshot, RevisionInfo } from '../src/protocol/protocol';
-import { defaultFileName, migrationFileOf } from '../test/support/fixture-writer';
-import { generateSpecs } from './generate';
+import { generatedGraphEntry, graphTestPage } from '../test/support/graph-page';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SIZES = [400, 1000, 10000];
@@ -37,33 +30,6 @@ function median(xs: number[]): number {
 
 function fmt(ms: number): string {
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
-}
-
-/** A project entry as the extension holds it: snapshot from the real graph, a database at 80 %. */
-function entryOf(n: number): { entry: ProjectEntry; input: LayoutInput[] } {
-  const specs = generateSpecs(n, 1);
-  const g = RevisionGraph.build([...specs].sort((a, b) => (defaultFileName(a) < defaultFileName(b) ? -1 : 1)).map((s) => migrationFileOf(s, `/bench/versions/${defaultFileName(s)}`)));
-  const order = g.newestFirst();
-  const revisions: RevisionInfo[] = order.map((id) => {
-    const r = g.get(id);
-    if (!r) throw new Error(`missing ${id}`);
-    return {
-      id, path: r.file.path, line: 14, downRevisions: [...r.downRevisions], dependsOn: [...r.dependsOn], branchLabels: [...r.branchLabels],
-      effectiveBranchLabels: [], children: [...r.children], message: r.file.message, createDate: r.file.createDate,
-    };
-  });
-  const snapshot: ProjectSnapshot = {
-    key: '/bench/alembic.ini', name: `bench ${n}`, cwd: '/bench', configPath: '/bench/alembic.ini', section: 'alembic', versionLocations: ['/bench/versions'],
-    sqlalchemyUrlRedacted: null, revisions, heads: [...g.heads], bases: [...g.bases], mergePoints: [...g.mergePoints], branchPoints: [...g.branchPoints],
-    mergeCandidates: [], labelledMergeWarning: null, diagnostics: [],
-  };
-  const graph = new RevisionIndex(revisions);
-  // The database at the revision 20 % from the top of the main line: 80 % applied (core's states, as the server answers them).
-  const row = order[Math.floor(order.length / 5)];
-  const s = computeDbState(g, [row]);
-  const states = { rows: s.rows, states: s.states, missing: s.missing, notes: s.notes };
-  const entry: ProjectEntry = { snapshot, graph, db: { kind: 'ok', display: 'bench', dialect: 'postgresql', rows: [row] }, states, readAt: 0 };
-  return { entry, input: revisions.map((r) => ({ id: r.id, parents: r.downRevisions, dependsOn: r.dependsOn })) };
 }
 
 interface Row {
@@ -89,7 +55,7 @@ async function main(): Promise<void> {
   const results: Row[] = [];
   try {
     for (const n of SIZES) {
-      const { entry, input } = entryOf(n);
+      const { entry, input } = generatedGraphEntry(n);
       const layoutTimes: number[] = [];
       const modelTimes: number[] = [];
       let json = '';
@@ -105,20 +71,7 @@ async function main(): Promise<void> {
       }
       // The page the webview loads, with a stand-in for VS Code's webview API that answers
       // 'ready' with the model (postMessage, as the panel does).
-      const asset = (...p: string[]): string => `file://${path.join(ROOT, ...p)}`;
-      const page = graphHtml({ cspSource: 'file:', nonce: 'bench', asset }).replace(
-        '<script nonce="bench"',
-        // The model travels as JSON text, parsed when it is "sent" (the page's CSP allows no fetch).
-        `<script nonce="bench">window.__modelText = ${JSON.stringify(json).replace(/</g, '\\u003c')};
-        window.acquireVsCodeApi = () => ({ getState() {}, setState() {}, postMessage(m) {
-          if (m.type !== 'ready') return;
-          setTimeout(() => {
-            window.__t0 = performance.now();
-            window.postMessage({ type: 'model', model: JSON.parse(window.__modelText) }, '*');
-            requestAnimationFrame(() => requestAnimationFrame(() => { window.__t1 = performance.now(); }));
-          }, 0);
-        } });</script>\n<script nonce="bench"`,
-      );
+      const page = graphTestPage(ROOT, json);
       const file = path.join(tmp, `graph-${n}.html`);
       await fs.writeFile(file, page);
       const firsts: number[] = [];

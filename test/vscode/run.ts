@@ -13,6 +13,7 @@ import { makeShared, REPO_ROOT, RESULTS_DIR, runUiTests, type Counts, type Share
 import { runInHostSuite } from './in-host';
 import { installEnvTest } from './install-env';
 import { packageTest } from './package';
+import { graphWebviewTest } from './webview-graph';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { graphTests } from './ui/graph';
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
     }
   }
   if (!grep || grep.test('install environment')) await installEnvTest(counts);
+  if (!grep || grep.test('graph webview page')) await graphWebviewTest(counts);
   let shared: Shared;
   try {
     shared = makeShared(await ensureCodeServer((l) => console.log(`  ${l}`)));

@@ -62,6 +62,7 @@ export function graphHtml(page: PageAssets): string {
       <div id="rows"></div>
     </div>
   </div>
+  <canvas id="overview" tabindex="0" role="img" aria-label="The whole graph at once (zoom to fit); click a place to zoom in there, Escape to go back" hidden></canvas>
   <canvas id="minimap" role="img" aria-label="Overview of the whole graph; click to scroll there"></canvas>
   <div id="detail" role="region" aria-label="Revision details" hidden></div>
 </div>

@@ -182,3 +182,98 @@ export function drawMinimap(model: GraphModel, canvas: HTMLCanvasElement, scroll
   c.lineWidth = 1.5;
   c.strokeRect(1, y + 0.75, w - 2, Math.max(4, vh - 1.5));
 }
+
+/** Lane stroke colours, as the stylesheet's `.lane-N` classes give them. */
+const LANE_VARS: [string, string][] = [
+  ['--vscode-charts-blue', '#3794ff'], ['--vscode-charts-purple', '#b180d7'], ['--vscode-charts-orange', '#d18616'],
+  ['--vscode-terminal-ansiCyan', '#29b8db'], ['--vscode-charts-yellow', '#cca700'], ['--vscode-terminal-ansiMagenta', '#bc3fbc'],
+  ['--vscode-charts-red', '#f14c4c'], ['--vscode-charts-green', '#89d185'],
+];
+
+/** Where the overview put the lines: the whole model in the canvas height. */
+export interface OverviewGeometry {
+  top: number;
+  lineHeight: number;
+  laneWidth: number;
+  lines: number;
+}
+
+/**
+ * Zoom to fit, for any size: every line of the model (folded runs as one line) in the canvas's
+ * height, however many there are: lanes and edges as paths, nodes as dots coloured by state, and
+ * the names of heads, labels, bases and the current revision where they do not overlap. Drawn on a
+ * canvas (one stroke per lane colour), so 10,000 lines cost no DOM.
+ */
+export function drawOverview(model: GraphModel, view: View, canvas: HTMLCanvasElement): OverviewGeometry {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const n = Math.max(1, model.lines.length);
+  const top = 4;
+  // At most a normal line's height: a short history is not stretched.
+  const lineHeight = Math.min(24, Math.max(0, h - 2 * top) / n);
+  const g: Geometry = { laneWidth: Math.max(4, Math.min(16, w / 3 / Math.max(1, model.lanes + 1))), lineHeight, left: 6 };
+  const geo: OverviewGeometry = { top, lineHeight, laneWidth: g.laneWidth, lines: model.lines.length };
+  const c = canvas.getContext('2d');
+  if (!c) return geo;
+  c.setTransform(dpr, 0, 0, dpr, 0, 0);
+  c.clearRect(0, 0, w, h);
+  c.translate(0, top);
+  // Edges: one path per lane colour, one for dashed depends_on, one for cycles.
+  const lanePaths = LANE_VARS.map(() => new Path2D());
+  const depends = new Path2D();
+  const back = new Path2D();
+  for (const e of model.edges) {
+    const p = new Path2D(edgePath(g, e, e.c, e.p));
+    (e.kind === 'down' ? lanePaths[e.lane % LANE_VARS.length] : e.kind === 'depends' ? depends : back).addPath(p);
+  }
+  c.lineWidth = Math.max(0.5, Math.min(2, lineHeight / 2));
+  lanePaths.forEach((p, i) => {
+    c.strokeStyle = cssColor(LANE_VARS[i][0], LANE_VARS[i][1]);
+    c.stroke(p);
+  });
+  c.setLineDash([4, 3]);
+  c.strokeStyle = cssColor('--vscode-descriptionForeground', '#888888');
+  c.stroke(depends);
+  c.strokeStyle = cssColor('--vscode-charts-red', '#f14c4c');
+  c.stroke(back);
+  c.setLineDash([]);
+  // Nodes.
+  const colors = stateColors();
+  const r = Math.max(0.75, Math.min(5, lineHeight / 2.5));
+  const focus = cssColor('--vscode-focusBorder', '#007fd4');
+  const tx = g.left + (model.lanes + 0.5) * g.laneWidth + 8;
+  const fontPx = 11;
+  c.font = `${fontPx}px ${cssColor('--vscode-font-family', 'sans-serif')}`;
+  c.textBaseline = 'middle';
+  const fg = cssColor('--vscode-foreground', '#cccccc');
+  let lastText = -Infinity;
+  model.lines.forEach((line, i) => {
+    const x = laneX(g, line.lane);
+    const y = lineY(g, i);
+    if (line.kind === 'fold') return;
+    c.fillStyle = line.ghost ? colors.missing : colors[line.state];
+    c.beginPath();
+    c.arc(x, y, r, 0, 2 * Math.PI);
+    c.fill();
+    if (line.id === view.selected || line.id === view.current) {
+      c.strokeStyle = focus;
+      c.lineWidth = 2;
+      c.beginPath();
+      c.arc(x, y, r + 3, 0, 2 * Math.PI);
+      c.stroke();
+    }
+    const named = line.head || line.base || line.labels.length > 0 || line.state === 'current' || line.ghost || line.id === view.selected;
+    if (named && y - lastText >= fontPx + 2) {
+      const marks = [line.labels.join(', '), line.head ? 'head' : '', line.base ? 'base' : '', line.state === 'current' ? 'current' : '', line.ghost ? 'missing parent' : ''].filter(Boolean).join(' · ');
+      c.fillStyle = fg;
+      c.fillText(`${line.short}  ${marks}  ${line.message}`.slice(0, 160), tx, y);
+      lastText = y;
+    }
+  });
+  return geo;
+}

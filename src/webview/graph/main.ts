@@ -3,7 +3,7 @@
 // clicks, keys, drags and menu picks into messages. Every action runs in the host.
 import type { FromWebview, GraphAction, GraphModel, ModelLine, ModelRow, ToWebview } from '../../extension/graph/messages';
 import { searchText } from '../../extension/graph/search';
-import { ariaLabel, drawMinimap, drawVisible, geometry, rowDomId, type View } from './draw';
+import { ariaLabel, drawMinimap, drawOverview, drawVisible, geometry, rowDomId, type OverviewGeometry, type View } from './draw';
 import { hideCard, hideMenu, menuOpen, showCard, showDetail, showMenu } from './ui';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -21,6 +21,7 @@ const spacer = byId<HTMLDivElement>('spacer');
 const svg = document.getElementById('edges') as unknown as SVGSVGElement;
 const rows = byId<HTMLDivElement>('rows');
 const minimap = byId<HTMLCanvasElement>('minimap');
+const overview = byId<HTMLCanvasElement>('overview');
 const search = byId<HTMLInputElement>('search');
 const matchCount = byId<HTMLSpanElement>('match-count');
 const projectSelect = byId<HTMLSelectElement>('project');
@@ -35,6 +36,9 @@ let matchIndex = -1;
 /** An id to scroll to once the next model arrives (a search hit inside a fold that was opened). */
 let revealAfterModel: string | null = null;
 let frame = 0;
+/** Zoom to fit: the whole graph on one canvas (null when the rows are drawn). */
+let overviewGeo: OverviewGeometry | null = null;
+let overviewOn = false;
 
 function lineOfId(id: string): number {
   return model ? model.lines.findIndex((l) => l.kind === 'row' && l.id === id) : -1;
@@ -51,6 +55,14 @@ function schedule(): void {
     frame = 0;
     if (!model) return;
     const t0 = performance.now();
+    if (overviewOn) {
+      overviewGeo = drawOverview(model, view, overview);
+      document.body.dataset.drawMs = (performance.now() - t0).toFixed(2);
+      document.body.dataset.overviewLineHeight = overviewGeo.lineHeight.toFixed(4);
+      document.body.dataset.overviewLines = String(overviewGeo.lines);
+      document.body.dataset.overviewLaneWidth = String(overviewGeo.laneWidth);
+      return;
+    }
     drawVisible(model, view, scroller, spacer, svg, rows);
     drawMinimap(model, minimap, scroller, view.zoom);
     // How long the last frame's drawing took (read by the bench; harmless otherwise).
@@ -355,21 +367,88 @@ function setZoom(z: number): void {
   schedule();
 }
 
-/** Zoom so every line fits the height (lines of at least 2 px; folding helps big histories). */
+/** Zoom so every line fits the height: rows at that zoom while they keep their text, else the
+ * overview canvas (any number of lines; folded runs stay one line each). */
 function fit(): void {
   if (!model) return;
-  const lh = scroller.clientHeight / Math.max(1, model.lines.length + 0.5);
-  setZoom(lh / 24);
-  scroller.scrollTop = 0;
+  const height = overviewOn ? overview.clientHeight : scroller.clientHeight;
+  const lh = height / Math.max(1, model.lines.length + 0.5);
+  if (lh >= 14) {
+    setOverview(false);
+    setZoom(lh / 24);
+    scroller.scrollTop = 0;
+  } else {
+    setOverview(true);
+  }
+}
+
+function setOverview(on: boolean): void {
+  if (overviewOn === on) return;
+  overviewOn = on;
+  overview.hidden = !on;
+  scroller.hidden = on;
+  minimap.hidden = on;
+  overviewGeo = null;
+  document.body.dataset.overview = String(on);
+  hideCard();
+  if (on) overview.focus();
+  schedule();
+}
+
+/** The model line under a point of the overview, or -1. */
+function overviewLine(e: MouseEvent): number {
+  if (!model || !overviewGeo || overviewGeo.lineHeight <= 0) return -1;
+  const y = e.clientY - overview.getBoundingClientRect().top - overviewGeo.top;
+  const i = Math.floor(y / overviewGeo.lineHeight);
+  return i >= 0 && i < model.lines.length ? i : -1;
+}
+
+/** Leaves the overview at actual size with line `i` in the middle (selected when a revision). */
+function zoomInAt(i: number): void {
+  setOverview(false);
+  view.zoom = 1;
+  document.body.dataset.zoom = '1.000';
+  const line = model?.lines[i];
+  if (line && line.kind === 'row') select(line.id, false);
+  // The scroller was hidden: lay it out again before scrolling it.
+  requestAnimationFrame(() => scrollToLine(i, true));
+  scrollToLine(i, true);
+}
+
+overview.addEventListener('click', (e) => {
+  const i = overviewLine(e);
+  if (i >= 0) zoomInAt(i);
+});
+overview.addEventListener('mousemove', (e) => {
+  const i = overviewLine(e);
+  const line = i >= 0 ? rowAt(i) : null;
+  if (line) showCard(line, e.clientX, e.clientY);
+  else hideCard();
+});
+overview.addEventListener('mouseleave', () => hideCard());
+overview.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' || e.key === 'Enter') {
+    e.preventDefault();
+    const sel = view.selected ? lineOfId(view.selected) : -1;
+    zoomInAt(sel >= 0 ? sel : 0);
+  }
+});
+
+function leaveOverviewThen(fn: () => void): void {
+  if (overviewOn) {
+    const sel = view.selected ? lineOfId(view.selected) : -1;
+    zoomInAt(sel >= 0 ? sel : 0);
+  }
+  fn();
 }
 
 const buttons: Record<string, () => void> = {
   'search-prev': () => nextMatch(-1),
   'search-next': () => nextMatch(1),
-  'zoom-in': () => setZoom(view.zoom * 1.25),
-  'zoom-out': () => setZoom(view.zoom / 1.25),
+  'zoom-in': () => leaveOverviewThen(() => setZoom(view.zoom * 1.25)),
+  'zoom-out': () => leaveOverviewThen(() => setZoom(view.zoom / 1.25)),
   'zoom-fit': fit,
-  'zoom-reset': () => setZoom(1),
+  'zoom-reset': () => leaveOverviewThen(() => setZoom(1)),
   'fold-all': () => post({ type: 'foldAll', folded: true }),
   'unfold-all': () => post({ type: 'foldAll', folded: false }),
   merge: () => {
