@@ -164,15 +164,15 @@ describe('server projects and settings (LSP over stdio)', function () {
       const contents = h.contents;
       return typeof contents === 'object' && contents !== null && 'kind' in contents ? contents.value : '';
     };
-    assert.match(await hoverAt(15, 55), /\n- Database: applied$/);
-    assert.match(await hoverAt(14, 20), /\n- Database: current$/);
+    assert.match(await hoverAt(15, 55), /\n- Database: applied\n\n\[Show in Graph\]/);
+    assert.match(await hoverAt(14, 20), /\n- Database: current\n\n\[Show in Graph\]/);
     const lens = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uriOf(email) } });
     assert.equal(lens[0].command?.title, '0 children · head · current');
     await c.notify('alembic/databaseState', { key, states: null, note: 'database unreachable' });
-    assert.match(await hoverAt(15, 55), /\n- Database: unknown \(database unreachable\)$/);
+    assert.match(await hoverAt(15, 55), /\n- Database: unknown \(database unreachable\)\n\n\[Show in Graph\]/);
     // A malformed notification is ignored (logged), the server keeps answering.
     await c.notify('alembic/databaseState', { key: 42 });
-    assert.match(await hoverAt(15, 55), /\n- Database: unknown \(database unreachable\)$/);
+    assert.match(await hoverAt(15, 55), /\n- Database: unknown \(database unreachable\)\n\n\[Show in Graph\]/);
   });
 
   it('follows workspace folders being removed and added', async () => {

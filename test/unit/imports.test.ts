@@ -78,7 +78,7 @@ describe('imported values: the import forms and where modules are found', () => 
     assert.deepEqual(graph.get('x2')?.downRevisions, ['b0', 'x1']);
     // The id's range is the expression as written in the revision file (line 2: `revision = cli.BASE`).
     const ref = files.get('b0.py')?.idRefs.find((r) => r.kind === 'revision');
-    assert.deepEqual(ref, { id: 'b0', kind: 'revision', range: { start: { line: 2, character: 11 }, end: { line: 2, character: 19 } } });
+    assert.deepEqual(ref, { id: 'b0', kind: 'revision', range: { start: { line: 2, character: 11 }, end: { line: 2, character: 19 } }, imported: 'value' });
   });
 
   it('follows one level of re-export (from .constants import NAME, from . import cli) and not two', async () => {
