@@ -8,9 +8,9 @@ import { flag, formatOptions, parseArgs, UsageError, value, type OptionSpec, typ
 import { checkLines, countSummary, diagnosticsJson, githubLines, graphJson, historyLines, problemJson, sortDiagnostics, type DiagnosticJson } from './format';
 import { CliError, loadProject, type LoadedProject } from './project';
 import { HELP_OPTION, PROJECT_OPTIONS, projectOptions, type CliIo } from './options';
-import { DATABASE_OPTIONS, readDatabaseState, runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
-import { revisionsInScope, type LintScope } from '../core/lint/scope';
-import { lintAsRead, lintFiles, projectSeverities, type Known } from './lint';
+import { DATABASE_OPTIONS, runStatus, STATUS_HELP, STATUS_OPTIONS } from './status';
+import { revisionsInScope } from '../core/lint/scope';
+import { chooseLintScope, lintAsRead, lintFiles, projectSeverities, type Known } from './lint';
 import { sarifLog } from './sarif';
 import { graphDiagnostics } from '../core/graph-diagnostics';
 import { PLAN_HELP, runPlanArgv } from './plan';
@@ -24,7 +24,7 @@ const GRAPH_OPTIONS: OptionSpec[] = [
 const CHECK_OPTIONS: OptionSpec[] = [
   ...PROJECT_OPTIONS,
   { name: 'format', kind: 'value', meta: 'text|json|github|sarif', choices: ['text', 'json', 'github', 'sarif'], help: 'output format (default: text; github: annotations for GitHub Actions; sarif: SARIF 2.1.0 for code scanning)' },
-  { name: 'lint', kind: 'value', meta: 'pending|all|off', choices: ['pending', 'all', 'off'], help: 'which revisions the migration safety lint checks (default: pending with --url/--url-env, else all)' },
+  { name: 'lint', kind: 'value', meta: 'pending|all|off', choices: ['pending', 'all', 'off'], help: 'which revisions the migration safety lint checks (default: pending with --url/--url-env or a local sqlalchemy.url, else all)' },
   ...DATABASE_OPTIONS,
   HELP_OPTION,
 ];
@@ -82,7 +82,10 @@ Migration safety lint: the upgrade() of each revision in scope is checked for op
 lock or break a live PostgreSQL (codes are the rule ids, listed in the README). --lint pending
 checks only the revisions the database has not applied (its URL: --url, --url-env, else the
 config's sqlalchemy.url); --lint all checks every revision. Without --lint: pending when --url or
---url-env is given, else all (no database is contacted). Suppress one finding with
+--url-env is given; else pending when the config's sqlalchemy.url is a PostgreSQL server on this
+machine (loopback or a unix socket; all when it cannot be read); else all. A host only the
+config names is not contacted without --url, --url-env or --lint pending (a note on stderr says
+which scope was used and why). Suppress one finding with
 \`# alembic-lint: ignore[<rule-id>] <reason>\` on its line or the line above; set severities in
 pyproject.toml [tool.alembic-migrations.lint] (\`rule-id = "off"|"info"|"warning"|"error"\`).
 
@@ -118,15 +121,10 @@ async function runGraph(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-function lintScope(args: ParsedArgs): LintScope {
-  const explicitDb = value(args, 'url') !== undefined || value(args, 'url-env') !== undefined;
-  return (value(args, 'lint') ?? (explicitDb ? 'pending' : 'all')) as LintScope;
-}
-
 async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProject, known: ReadonlyMap<string, Known>): Promise<DiagnosticJson[]> {
-  const scope = lintScope(args);
+  const { scope, states, note } = await chooseLintScope(args, io, project);
+  if (note !== null) io.err(`${note}\n`);
   if (scope === 'off') return [];
-  const states = scope === 'pending' ? (await readDatabaseState(args, io, project)).state.states : null;
   const ids = revisionsInScope(project.graph.revisions.keys(), scope, states);
   const paths = ids.map((id) => project.graph.revisions.get(id)?.file.path).filter((p): p is string => p !== undefined);
   const severities = projectSeverities(project.config.rootDir);
@@ -137,7 +135,9 @@ async function lintDiagnostics(args: ParsedArgs, io: CliIo, project: LoadedProje
 async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   // Linting every revision: lint each text as the scan reads it instead of reading it again.
   const known = new Map<string, Known>();
-  const project = await loadProject(projectOptions(args, io, 'check'), lintScope(args) === 'all' ? lintAsRead(known) : undefined);
+  // (Also without --lint and a database option: the config's URL may be remote or unreadable.)
+  const mayLintAll = value(args, 'lint') === 'all' || (value(args, 'lint') === undefined && value(args, 'url') === undefined && value(args, 'url-env') === undefined);
+  const project = await loadProject(projectOptions(args, io, 'check'), mayLintAll ? lintAsRead(known) : undefined);
   const diags = sortDiagnostics([...allDiagnostics(project), ...(await lintDiagnostics(args, io, project, known))]);
   const format = value(args, 'format');
   if (format === 'sarif') {
