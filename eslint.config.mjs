@@ -1,6 +1,6 @@
 // ESLint flat config: typescript-eslint with type information over every TypeScript file the
 // type checker sees (tsconfig.json), eslint-plugin-regexp's super-linear rules, and an import-cycle
-// rule. `npm run lint` runs it; `npm test` (test/run-all.mjs) fails on any finding.
+// rule, and no config parsing in the extension. `npm run lint` runs it; `npm test` (test/run-all.mjs) fails on any finding.
 import tseslint from 'typescript-eslint';
 import regexp from 'eslint-plugin-regexp';
 import { importX } from 'eslint-plugin-import-x';
@@ -32,6 +32,18 @@ export default tseslint.config(
       // Regular expressions that can take super-linear time on hostile input.
       'regexp/no-super-linear-backtracking': 'error',
       'regexp/no-super-linear-move': 'error',
+    },
+  },
+  {
+    // The config is parsed once, by the language server: the extension asks it (alembic/databaseUrl).
+    files: ['src/extension/**/*.ts', 'src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '(^|/)(core/(config|ini)|io/discover)$',
+          message: 'The language server parses alembic.ini / pyproject.toml; ask it (ServerClient.databaseUrl, alembic/projects) instead.',
+        }],
+      }],
     },
   },
 );

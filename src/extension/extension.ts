@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await Promise.all([client.dispose(), runs.stop()]);
   };
   const consent = new Consent(context.workspaceState);
-  const database = new DatabaseReader(context.secrets, runs, log, consent);
+  const database = new DatabaseReader(context.secrets, client, runs, log, consent);
   const store = new ProjectStore(client, database, context.workspaceState, log);
   const tree = new RevisionTreeProvider(store);
   const view = vscode.window.createTreeView('alembic.revisions', { treeDataProvider: tree, showCollapseAll: false });

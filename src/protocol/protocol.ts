@@ -178,6 +178,21 @@ export interface RepairLinkEdit {
 /** `ok: false`: why the link cannot be repaired this way (a sentence for the user). */
 export type RepairLinkResult = { ok: true; edits: RepairLinkEdit[] } | { ok: false; message: string };
 
+/**
+ * Request client → server: the `sqlalchemy.url` of the project's config as the server parsed it
+ * (the one place alembic.ini / pyproject.toml are parsed), password included. Asked only when a
+ * read or run needs it and no setting or environment variable names a URL; never broadcast in
+ * snapshots (those carry `sqlalchemyUrlRedacted`). The client's trace channel redacts it.
+ */
+export const DatabaseUrlRequest = new RequestType<DatabaseUrlParams, DatabaseUrlResult | null, void>('alembic/databaseUrl');
+export interface DatabaseUrlParams {
+  key: string;
+}
+export interface DatabaseUrlResult {
+  /** null when the config names no URL. */
+  url: string | null;
+}
+
 export interface DatabaseStateParams {
   key: string;
   /** Revision id → state; absent when the database could not be read. */

@@ -17,6 +17,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The keys of the `alembic` section toSettings reads: all the server is sent. */
+const SERVER_KEYS = ['configFile', 'section', 'versionLocations', 'recursiveVersionLocations', 'lint', 'defines'] as const;
+
+/**
+ * The part of the `alembic` section the server reads, for the client's answer to
+ * `workspace/configuration`: the database URL and the other client-only settings never cross
+ * the connection (nor its message trace).
+ */
+export function serverSection(raw: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isRecord(raw)) return out;
+  for (const k of SERVER_KEYS) if (k in raw) out[k] = raw[k];
+  if (isRecord(out.lint)) out.lint = { scope: out.lint.scope, severity: out.lint.severity };
+  return out;
+}
+
 /** Turns whatever the client answered into settings; unknown or mistyped keys fall back to defaults. */
 export function toSettings(raw: unknown): ServerSettings {
   if (!isRecord(raw)) return { ...defaultSettings, versionLocations: [], lintSeverity: {}, defines: {} };

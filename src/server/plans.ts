@@ -4,7 +4,7 @@
 import { ownSql, downgradeOffers, downgradeOne, stampOffers, upgradeOffers, type Offer } from '../core/offers';
 import { tryPlan, type Plan } from '../core/plan';
 import { computeDbState } from '../core/state';
-import type { OfferInfo, OffersParams, OwnSqlParams, OwnSqlResult, PlanInfo, PlanParams, PlanResult, StateParams, StateResult } from '../protocol/protocol';
+import type { DatabaseUrlResult, OfferInfo, OffersParams, OwnSqlParams, OwnSqlResult, PlanInfo, PlanParams, PlanResult, StateParams, StateResult } from '../protocol/protocol';
 import type { Project } from './project';
 
 type Lookup = (key: string) => Project | undefined;
@@ -74,4 +74,11 @@ export function ownSqlRequest(lookup: Lookup, params: unknown): OwnSqlResult | n
   const project = lookup(p.key);
   if (!project || !project.graph.revisions.has(p.revision)) return null;
   return ownSql(project.graph, p.rows, p.revision);
+}
+
+/** The config's `sqlalchemy.url` as the server parsed it (alembic/databaseUrl). */
+export function databaseUrlRequest(lookup: Lookup, params: unknown): DatabaseUrlResult | null {
+  if (!isObject(params) || typeof params.key !== 'string') return null;
+  const project = lookup(params.key);
+  return project ? { url: project.config.sqlalchemyUrl } : null;
 }

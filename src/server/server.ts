@@ -21,6 +21,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DatabaseStateNotification,
+  DatabaseUrlRequest,
   MergeHeadsCommand,
   OffersRequest,
   OwnSqlRequest,
@@ -40,7 +41,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { mergeArguments, mergeHeads, readInitializationOptions, type StandaloneOptions } from './mergeHeads';
 import { codeLenses, definition, documentLinks, hover, references } from './navigation';
 import { uriToPath } from './paths';
-import { offersRequest, ownSqlRequest, planRequest, stateRequest } from './plans';
+import { databaseUrlRequest, offersRequest, ownSqlRequest, planRequest, stateRequest } from './plans';
 import { repairLinkRequest } from './repairLink';
 import type { FolderInfo, Project } from './project';
 import { SettingsCache } from './settings';
@@ -303,13 +304,15 @@ connection.onExecuteCommand((params) =>
 
 connection.onRequest(ProjectsRequest, (): Promise<ProjectsResult> => guard('Projects', [], () => workspace.snapshots()));
 
-// Core's states, plans, offered targets and Show SQL arguments for the extension (server/plans.ts).
+// Core's states, plans, offered targets and Show SQL arguments for the extension, and the config's
+// database URL (server/plans.ts).
 const lookup = (key: string): Project | undefined => workspace.getProject(key);
 connection.onRequest(StateRequest, (params: unknown) => guard('State', null, () => workspace.settled().then(() => stateRequest(lookup, params))));
 connection.onRequest(PlanRequest, (params: unknown) => guard('Plan', null, () => workspace.settled().then(() => planRequest(lookup, params))));
 connection.onRequest(OffersRequest, (params: unknown) => guard('Offers', null, () => workspace.settled().then(() => offersRequest(lookup, params))));
 connection.onRequest(OwnSqlRequest, (params: unknown) => guard('Show SQL', null, () => workspace.settled().then(() => ownSqlRequest(lookup, params))));
 connection.onRequest(RepairLinkRequest, (params: unknown) => guard('Repair link', null, () => workspace.settled().then(() => repairLinkRequest(lookup, params))));
+connection.onRequest(DatabaseUrlRequest, (params: unknown) => guard('Database URL', null, () => workspace.settled().then(() => databaseUrlRequest(lookup, params))));
 
 connection.onNotification(DatabaseStateNotification, (params) => {
   // Typed by the contract; still checked, a malformed message must not break the server.

@@ -1,7 +1,8 @@
 // The plan requests the extension asks instead of computing any Alembic rule itself
-// (alembic/state, alembic/plan, alembic/offers, alembic/ownSql), over stdio against dist/server.js.
+// (alembic/state, alembic/plan, alembic/offers, alembic/ownSql), and the config's database URL the
+// extension asks instead of parsing the config (alembic/databaseUrl), over stdio against dist/server.js.
 import * as assert from 'node:assert/strict';
-import type { OfferInfo, OwnSqlResult, PlanResult, ProjectSnapshot, StateResult } from '../../src/protocol/protocol';
+import type { DatabaseUrlResult, OfferInfo, OwnSqlResult, PlanResult, ProjectSnapshot, StateResult } from '../../src/protocol/protocol';
 import { copyFixtures, LspTestClient } from './lsp-client';
 
 describe('server plan requests (LSP over stdio)', function () {
@@ -51,5 +52,16 @@ describe('server plan requests (LSP over stdio)', function () {
     assert.deepEqual(sql, { args: ['downgrade', '2b3c4d5e6f70:1a2b3c4d5e6f', '--sql'], others: [] });
     assert.equal(await client?.request('alembic/ownSql', { key: 'nope', rows: [], revision: 'x' }), null);
     assert.equal(await client?.request('alembic/plan', { key, rows: 'x', command: 'upgrade', target: 'head' }), null);
+  });
+
+  it('alembic/databaseUrl: the config\'s sqlalchemy.url as the server parsed it (password included), only when asked', async () => {
+    const answer = await client?.request<DatabaseUrlResult>('alembic/databaseUrl', { key });
+    assert.deepEqual(answer, { url: 'postgresql://app:s3cret@localhost:5432/app' });
+    // The snapshots every view gets carry the redacted form only.
+    const projects = (await client?.request<ProjectSnapshot[]>('alembic/projects', null)) ?? [];
+    assert.equal(projects[0].sqlalchemyUrlRedacted, 'postgresql://app:***@localhost:5432/app');
+    assert.ok(!JSON.stringify(projects).includes('s3cret'));
+    assert.equal(await client?.request('alembic/databaseUrl', { key: 'nope' }), null);
+    assert.equal(await client?.request('alembic/databaseUrl', { key: 3 }), null);
   });
 });

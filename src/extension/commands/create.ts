@@ -7,6 +7,7 @@ import { DatabaseReader } from '../db/database';
 import { generatedPath, openAt, runAlembic, type Ctx } from './context';
 import { shortId } from '../projects/revisions';
 import type { ProjectEntry } from '../projects/projects';
+import { describe } from '../host/log';
 
 interface ModePick extends vscode.QuickPickItem {
   autogenerate: boolean;
@@ -174,7 +175,13 @@ export async function initProject(ctx: Ctx): Promise<void> {
 }
 
 export async function setDatabasePassword(ctx: Ctx, entry: ProjectEntry): Promise<void> {
-  const chosen = await ctx.database.databaseUrl(entry.snapshot);
+  let chosen: { url: string } | null;
+  try {
+    chosen = await ctx.database.databaseUrl(entry.snapshot);
+  } catch (err) {
+    void vscode.window.showWarningMessage(`Set Database Password: ${describe(err)}`);
+    return;
+  }
   if (!chosen) {
     void vscode.window.showWarningMessage(`${entry.snapshot.name} has no database URL: set alembic.databaseUrl or sqlalchemy.url first.`);
     return;

@@ -1,15 +1,16 @@
 // Reads a project's database state: URL (setting → env var → config), password from
 // SecretStorage, PostgreSQL through `pg`, other dialects through `alembic current`.
+// The config's URL comes from the language server (alembic/databaseUrl), the one place the
+// config is parsed; it is asked only when neither the setting nor the environment names a URL.
 // Never logs or shows a password: only `user@host:port/db` or a redacted URL.
 import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { parseProjectConfig } from '../../core/config';
+import type * as vscode from 'vscode';
 import { chooseDatabaseUrl, needsHostConsent, parseSqlalchemyUrl, passwordFallbackAllowed, type PgTarget } from '../../core/dburl';
 import { parseCurrentOutput } from '../../core/alembic-output';
 import { readVersionTable } from '../../io/pg';
 import type { ProjectSnapshot } from '../../protocol/protocol';
 import { Config } from '../host/config';
-import { type Log, describe } from '../host/log';
+import type { Log } from '../host/log';
 import { type AlembicRuns, targetOf } from '../alembic/runs';
 import type { Consent } from '../host/consent';
 import { isTrusted } from '../host/trust';
@@ -17,40 +18,34 @@ import type { DbErrorReason, DbRead } from './dbread';
 
 export type { DbErrorReason, DbRead };
 
+/** What the reader needs of the language server client: the config's URL as the server parsed it. */
+export interface ConfigUrlSource {
+  databaseUrl(key: string): Promise<{ url: string | null } | null>;
+}
+
 const TIMEOUT_MS = 5000;
 
 export class DatabaseReader {
   constructor(
     private readonly secrets: vscode.SecretStorage,
+    private readonly server: ConfigUrlSource,
     private readonly runs: AlembicRuns,
     private readonly log: Log,
     private readonly consent: Consent,
   ) {}
 
-  private async configUrl(project: ProjectSnapshot): Promise<string | null> {
-    const file = project.configPath;
-    if (!file) return null;
-    try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
-      const source = { path: file, text: new TextDecoder('utf-8').decode(bytes) };
-      const isToml = path.basename(file).toLowerCase().endsWith('.toml');
-      const config = parseProjectConfig(isToml ? { pyproject: source } : { ini: source, section: project.section });
-      return config.sqlalchemyUrl;
-    } catch (err) {
-      this.log.warn(`Could not read ${file}: ${describe(err)}`);
-      return null;
-    }
-  }
-
-  /** The URL to read, or null when the project names none. Exported for the password command. */
+  /**
+   * The URL to read, or null when the project names none. Exported for the password command.
+   * Throws when only the config could name it and the language server does not answer.
+   */
   async databaseUrl(project: ProjectSnapshot): Promise<{ url: string; source: string } | null> {
     const config = Config.forPath(project.cwd);
-    return chooseDatabaseUrl({
-      setting: config.databaseUrl,
-      envVarName: config.databaseUrlEnvVar,
-      env: process.env,
-      configUrl: await this.configUrl(project),
-    });
+    const sources = { setting: config.databaseUrl, envVarName: config.databaseUrlEnvVar, env: process.env };
+    const chosen = chooseDatabaseUrl(sources);
+    if (chosen || !project.configPath) return chosen;
+    const answer = await this.server.databaseUrl(project.key);
+    if (!answer) throw new Error('the Alembic language server did not answer; the database URL of the config is not known yet (Refresh retries).');
+    return chooseDatabaseUrl({ ...sources, configUrl: answer.url });
   }
 
   static secretKey(display: string): string {
@@ -62,7 +57,8 @@ export class DatabaseReader {
    * libpq as PGPASSWORD (used when the URL itself has none). Never logged.
    */
   async alembicEnv(project: ProjectSnapshot): Promise<Record<string, string>> {
-    const chosen = await this.databaseUrl(project);
+    // Without the server's answer alembic still reads the config's URL itself: no stored password then.
+    const chosen = await this.databaseUrl(project).catch(() => null);
     if (!chosen) return {};
     const parsed = parseSqlalchemyUrl(chosen.url);
     if (parsed.kind !== 'postgresql') return {};

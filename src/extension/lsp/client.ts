@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  ResponseError,
   ErrorAction,
   LanguageClient,
   State,
@@ -14,6 +15,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   DatabaseStateNotification,
+  DatabaseUrlRequest,
   OffersRequest,
   OwnSqlRequest,
   PlanRequest,
@@ -23,6 +25,7 @@ import {
   ShowGraphCommand,
   StateRequest,
   type DatabaseStateParams,
+  type DatabaseUrlResult,
   type OffersParams,
   type OffersResult,
   type OwnSqlParams,
@@ -35,7 +38,10 @@ import {
   type StateResult,
   type ProjectSnapshot,
 } from '../../protocol/protocol';
+import { serverSection } from '../../protocol/settings';
+import { SECTION } from '../host/config';
 import { type Log, describe } from '../host/log';
+import { RedactingChannel } from './redacting-channel';
 
 const RESTART_WINDOW_MS = 3 * 60_000;
 const MAX_RESTARTS = 5;
@@ -84,6 +90,7 @@ export class ServerClient implements vscode.Disposable {
   /** Fires true when the server is up and answering, false when it stopped. */
   readonly onRunningChanged = this.stateChanged.event;
   private readonly errorHandler: RestartingErrorHandler;
+  private readonly channel = new RedactingChannel('Alembic Language Server');
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -115,7 +122,19 @@ export class ServerClient implements vscode.Disposable {
       ],
       // No `synchronize`: the server registers its file watchers and the `alembic` settings
       // section itself (dynamic registration), so each is watched once, on one side.
-      outputChannel: vscode.window.createOutputChannel('Alembic Language Server', { log: true }),
+      // Log lines and the message trace, passwords masked before anything is written.
+      outputChannel: this.channel,
+      middleware: {
+        workspace: {
+          // The server reads part of the `alembic` section (protocol/settings.ts): only that part
+          // is sent, so `alembic.databaseUrl` never crosses the connection.
+          configuration: async (params, token, next) => {
+            const result = await next(params, token);
+            if (result instanceof ResponseError) return result;
+            return result.map((value: unknown, i) => (params.items[i]?.section === SECTION ? serverSection(value) : value));
+          },
+        },
+      },
       errorHandler: this.errorHandler,
       // The hover's "Show in Graph" link is a command link: trusted for that command only.
       markdown: { isTrusted: { enabledCommands: [ShowGraphCommand] }, supportHtml: false },
@@ -209,6 +228,14 @@ export class ServerClient implements vscode.Disposable {
     return this.ask(RepairLinkRequest.method, (c) => c.sendRequest(RepairLinkRequest, params), (v): v is RepairLinkResult => isRecord(v) && (v.ok === true ? Array.isArray(v.edits) : typeof v.message === 'string'));
   }
 
+  /**
+   * The `sqlalchemy.url` of the project's config, as the server parsed it: `{ url }` (null when the
+   * config names none), or null when the server is not running or does not know the project.
+   */
+  databaseUrl(key: string): Promise<DatabaseUrlResult | null> {
+    return this.ask(DatabaseUrlRequest.method, (c) => c.sendRequest(DatabaseUrlRequest, { key }), (v): v is DatabaseUrlResult => isRecord(v) && (v.url === null || typeof v.url === 'string'));
+  }
+
   sendDatabaseState(params: DatabaseStateParams): void {
     if (this.client?.state !== State.Running) return;
     void this.client.sendNotification(DatabaseStateNotification, params).catch((err: unknown) => {
@@ -222,6 +249,7 @@ export class ServerClient implements vscode.Disposable {
     const c = this.client;
     this.client = null;
     if (c) await c.dispose().catch(() => undefined);
+    this.channel.dispose();
   }
 }
 
