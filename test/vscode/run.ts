@@ -22,6 +22,7 @@ import { mergeHeadsTests } from './ui/merge-heads';
 import { paletteFlowTests } from './ui/palette-flows';
 import { planTests } from './ui/plans';
 import { refreshPolicyTests } from './ui/refresh-policy';
+import { configUrlTests } from './ui/config-url';
 import { sidebarStateTests } from './ui/sidebar-states';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
@@ -87,6 +88,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);
     await runUiTests(shared, 'UI: clean exit', cleanExitTests, counts, grep);
     await runUiTests(shared, 'UI: when the database is read', refreshPolicyTests, counts, grep);
+    await runUiTests(shared, 'UI: the config parsed once, by the server', configUrlTests, counts, grep);
     await runUiTests(shared, 'UI: a database server only the repository names', hostileDbTests, counts, grep);
     await runUiTests(shared, 'UI: the revision graph', graphTests, counts, grep);
     await runUiTests(shared, 'UI: finding revisions in the tree', treeFindTests, counts, grep);
