@@ -29,6 +29,11 @@ export function projectSeverities(rootDir: string): { overrides: Map<RuleId, Lin
   return { ...pyprojectSeverities(text), path: file };
 }
 
+/** Whether linting `text` needs the PostgreSQL parser: SQL sent through execute, or a CHECK condition. */
+function needsParser(text: string): boolean {
+  return text.includes('execute') || text.includes('check_constraint');
+}
+
 /** What the scan already knew of a file: its text (it sends SQL: linted once the parser is loaded) or its findings. */
 export type Known = { text: string } | { findings: Finding[] };
 
@@ -38,7 +43,7 @@ export type Known = { text: string } | { findings: Finding[] };
  */
 export function lintAsRead(known: Map<string, Known>): (path: string, text: string) => void {
   return (p, text) => {
-    known.set(p, text.includes('execute') ? { text } : { findings: lintMigration(text, null).findings });
+    known.set(p, needsParser(text) ? { text } : { findings: lintMigration(text, null).findings });
   };
 }
 
@@ -65,7 +70,7 @@ export async function lintFiles(paths: readonly string[], base: string, override
         continue; // unreadable files are already reported by the scan
       }
     }
-    if (!needsSql && text.includes('execute')) needsSql = true;
+    if (!needsSql && needsParser(text)) needsSql = true;
     texts.push([p, text]);
   }
   const parse: SqlParser | null = needsSql ? await loadSqlParser() : null;

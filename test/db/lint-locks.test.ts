@@ -3,6 +3,8 @@
 // read from a second: the table holds the mode the message names (or, for "locks every row", a
 // concurrent write of a row waits), and a concurrent write from a third connection times out.
 // The fixed form's work statement (CONCURRENTLY, VALIDATE, a batched UPDATE) lets that write through.
+// For SET NOT NULL after a validated CHECK and for a binary-coercible type change, PostgreSQL's own
+// DEBUG1 messages and the table's file node show that no scan / no rewrite happens.
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { lintMigration } from '../../src/core/lint/lint';
@@ -34,12 +36,18 @@ const WORK: Partial<Record<RuleId, (s: RenderedStatement) => boolean>> = {
   'unique-constraint-on-existing-table': CONCURRENT,
   'constraint-without-not-valid': (s) => /VALIDATE CONSTRAINT/i.test(s.sql),
   'update-or-delete-without-where': (s) => /^UPDATE/i.test(s.sql),
+  // CHECK (email IS NOT NULL) NOT VALID committed, then its VALIDATE (SHARE UPDATE EXCLUSIVE).
+  'set-not-null': (s) => /VALIDATE CONSTRAINT/i.test(s.sql),
+  // Expand/contract: the new column is added, then a batch of the backfill.
+  'change-column-type': (s) => /^UPDATE/i.test(s.sql),
 };
 
 const CASES: LockCase[] = [
   ...EXAMPLES.filter((e): e is LintExample & { lock: { mode: string; table: string } } => e.lock !== undefined).map((e) => ({
     ...e,
-    write: e.rule === 'update-or-delete-without-where' ? "UPDATE accounts SET b = 'x' WHERE id = 20" : undefined,
+    write: e.rule === 'update-or-delete-without-where' ? "UPDATE accounts SET b = 'x' WHERE id = 20"
+      // (the NOT VALID CHECK of the fixed form already applies to new rows)
+      : e.rule === 'set-not-null' ? "INSERT INTO accounts (email) VALUES ('new@x')" : undefined,
     work: WORK[e.rule],
   })),
   // The CHECK half of constraint-without-not-valid (its message names ACCESS EXCLUSIVE).
@@ -227,6 +235,87 @@ describe('lint: lock claims on a real PostgreSQL', function () {
       await holder.end();
       await a.end();
       await obs.end();
+    }
+  });
+
+  /** Runs `sql` on `c` with client_min_messages = debug1; returns PostgreSQL's notices. */
+  async function debugNotices(c: Client, sql: string): Promise<string[]> {
+    const notices: string[] = [];
+    const on = (n: { message?: string }): void => { notices.push(n.message ?? ''); };
+    c.on('notice', on);
+    try {
+      await c.query('SET client_min_messages = debug1');
+      await c.query(sql);
+      await c.query('SET client_min_messages = notice');
+    } finally {
+      c.off('notice', on);
+    }
+    return notices;
+  }
+
+  it('set-not-null: after the fixed form\'s VALIDATE, SET NOT NULL proves the column from the CHECK and does not scan; the failing form scans', async () => {
+    const ex = EXAMPLES.find((e) => e.rule === 'set-not-null');
+    assert.ok(ex);
+    const good = await renderUpgradeSql(ex.good);
+    const setNotNull = (s: RenderedStatement): boolean => /SET NOT NULL/i.test(s.sql);
+    const at = good.findIndex(setNotNull);
+    assert.ok(at > good.findIndex((s) => /VALIDATE CONSTRAINT/i.test(s.sql)), good.map((s) => s.sql).join('\n'));
+    const scanned = /^verifying table "accounts"$/;
+    const proved = /^existing constraints on column "accounts\.email" are sufficient to prove that it does not contain nulls$/;
+
+    const url = await freshDb();
+    const c = await connect(url);
+    try {
+      for (const s of good.slice(0, at)) await c.query(s.sql);
+      await c.query('BEGIN');
+      const notices = await debugNotices(c, good[at].sql);
+      assert.ok(notices.some((m) => proved.test(m)), `PostgreSQL uses the CHECK: ${notices.join(' | ')}`);
+      assert.ok(!notices.some((m) => scanned.test(m)), `no scan: ${notices.join(' | ')}`);
+      // The statement still takes ACCESS EXCLUSIVE, only briefly: the message says so ("its lock is brief").
+      assert.ok((await tableModes(c, await pidOf(c), 'accounts')).includes('AccessExclusiveLock'));
+      await c.query('ROLLBACK');
+    } finally {
+      await c.end();
+    }
+
+    const bad = await renderUpgradeSql(ex.bad);
+    const url2 = await freshDb();
+    const b = await connect(url2);
+    try {
+      await b.query('BEGIN');
+      const notices = await debugNotices(b, bad.filter(setNotNull).map((s) => s.sql).join(';\n'));
+      assert.ok(notices.some((m) => scanned.test(m)), `the failing form scans: ${notices.join(' | ')}`);
+      assert.ok(!notices.some((m) => proved.test(m)));
+      await b.query('ROLLBACK');
+    } finally {
+      await b.end();
+    }
+  });
+
+  it('change-column-type: varchar(50) to text keeps the table\'s file (no rewrite), integer to bigint writes a new one; both hold ACCESS EXCLUSIVE and block an INSERT', async () => {
+    const cases: Array<{ body: string; table: string; rewrite: boolean }> = [
+      { body: "    op.alter_column('users', 'name', type_=sa.Text())", table: 'users', rewrite: false },
+      { body: "    op.alter_column('orders', 'x', type_=sa.BigInteger())", table: 'orders', rewrite: true },
+    ];
+    const parse = await loadSqlParser();
+    for (const k of cases) {
+      const finding = lintMigration(exampleFile('a1', null, k.body), parse).findings.find((f) => f.rule === 'change-column-type');
+      assert.ok(finding, `${k.body} is flagged`);
+      assert.match(finding.message, /ACCESS EXCLUSIVE lock until the migration commits, and rewrites the table and its indexes under it unless the change is binary-coercible \(e\.g\. varchar\(n\) to text\)$/);
+      const url = await freshDb();
+      const c = await connect(url);
+      try {
+        const filenode = async (): Promise<string> => (await c.query<{ f: string }>('SELECT pg_relation_filenode($1::regclass)::text AS f', [k.table])).rows[0].f;
+        const before = await filenode();
+        await c.query('BEGIN');
+        for (const s of await renderUpgradeSql(k.body)) await c.query(s.sql);
+        assert.equal((await filenode()) !== before, k.rewrite, `${k.body}: rewrite ${String(k.rewrite)}`);
+        assert.ok((await tableModes(c, await pidOf(c), k.table)).includes('AccessExclusiveLock'));
+        assert.equal(await tryWrite(url, `INSERT INTO ${k.table} DEFAULT VALUES`), 'blocked');
+        await c.query('ROLLBACK');
+      } finally {
+        await c.end();
+      }
     }
   });
 });

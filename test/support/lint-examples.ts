@@ -46,11 +46,16 @@ export const EXAMPLES: readonly LintExample[] = [
     good: "    op.execute('SET lock_timeout = 1000')\n    op.add_column('accounts', sa.Column('score', sa.Integer(), nullable=False, server_default=sa.text('0')))" },
   { rule: 'set-not-null',
     bad: "    op.execute('SET lock_timeout = 1000')\n    op.alter_column('accounts', 'email', nullable=False)",
-    good: "    op.execute('SET lock_timeout = 1000')\n    op.alter_column('accounts', 'email', nullable=True)",
+    good: "    op.execute('SET lock_timeout = 1000')\n"
+      + "    op.create_check_constraint('ck_accounts_email_nn', 'accounts', 'email IS NOT NULL', postgresql_not_valid=True)\n"
+      + `${AC}        op.execute('ALTER TABLE accounts VALIDATE CONSTRAINT ck_accounts_email_nn')\n`
+      + "    op.alter_column('accounts', 'email', nullable=False)\n"
+      + "    op.drop_constraint('ck_accounts_email_nn', 'accounts')",
     lock: { mode: 'AccessExclusiveLock', table: 'accounts' } },
   { rule: 'change-column-type',
     bad: "    op.execute('SET lock_timeout = 1000')\n    op.alter_column('users', 'name', type_=sa.Text())",
-    good: "    op.execute('SET lock_timeout = 1000')\n    op.add_column('users', sa.Column('name_text', sa.Text()))",
+    good: "    op.execute('SET lock_timeout = 1000')\n    op.add_column('users', sa.Column('name_text', sa.Text()))\n"
+      + "    op.execute('UPDATE users SET name_text = name WHERE id BETWEEN 1 AND 25')",
     lock: { mode: 'AccessExclusiveLock', table: 'users' } },
   { rule: 'constraint-without-not-valid',
     bad: "    op.create_foreign_key('fk_orders_account', 'orders', 'accounts', ['account_id'], ['id'])",

@@ -52,9 +52,52 @@ describe('lint: rules', () => {
     ].join('\n'));
     const r = lintMigration(text, parse);
     assert.deepEqual(r.findings.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.rule}: ${f.message}`), [
-      '19 warning set-not-null: SET NOT NULL on "y" of "orders" takes an ACCESS EXCLUSIVE lock and scans every row while holding it',
+      '19 warning set-not-null: SET NOT NULL on "y" of "orders" takes an ACCESS EXCLUSIVE lock and scans every row while holding it; first add CHECK (y IS NOT NULL) NOT VALID and VALIDATE it (writes go on), then PostgreSQL 12+ sets NOT NULL without the scan',
       '21 warning update-or-delete-without-where: DELETE without WHERE locks every row of "orders" until the migration commits; backfill in batches',
     ]);
+  });
+
+  it('set-not-null is quiet only after a validated CHECK (col IS NOT NULL) on that column earlier in upgrade()', () => {
+    const sets = (body: string[]): string[] => lintMigration(exampleFile('a1', null, ["    op.execute(\"SET lock_timeout = '2s'\")", ...body].join('\n')), parse)
+      .findings.filter((f) => f.rule === 'set-not-null').map((f) => String(f.range.start.line + 1));
+    const setNotNull = "    op.alter_column('orders', 'y', nullable=False)";
+    // op.* form: NOT VALID, VALIDATE, then SET NOT NULL.
+    assert.deepEqual(sets([
+      "    op.create_check_constraint('ck_y', 'orders', '\"y\" IS NOT NULL', postgresql_not_valid=True)",
+      "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_y')",
+      setNotNull,
+    ]), []);
+    // Raw SQL form.
+    assert.deepEqual(sets([
+      "    op.execute('ALTER TABLE orders ADD CONSTRAINT ck_y CHECK (y IS NOT NULL) NOT VALID')",
+      "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_y')",
+      "    op.execute('ALTER TABLE orders ALTER COLUMN y SET NOT NULL')",
+    ]), []);
+    // Not proven: never validated; another column; another table; a condition that is not only IS NOT NULL; VALIDATE after.
+    assert.deepEqual(sets([
+      "    op.create_check_constraint('ck_y', 'orders', 'y IS NOT NULL', postgresql_not_valid=True)",
+      setNotNull,
+    ]), ['20']);
+    assert.deepEqual(sets([
+      "    op.create_check_constraint('ck_x', 'orders', 'x IS NOT NULL', postgresql_not_valid=True)",
+      "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_x')",
+      setNotNull,
+    ]), ['21']);
+    assert.deepEqual(sets([
+      "    op.create_check_constraint('ck_y', 'accounts', 'y IS NOT NULL', postgresql_not_valid=True)",
+      "    op.execute('ALTER TABLE accounts VALIDATE CONSTRAINT ck_y')",
+      setNotNull,
+    ]), ['21']);
+    assert.deepEqual(sets([
+      "    op.create_check_constraint('ck_y', 'orders', 'y IS NOT NULL OR x > 0', postgresql_not_valid=True)",
+      "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_y')",
+      setNotNull,
+    ]), ['21']);
+    assert.deepEqual(sets([
+      "    op.create_check_constraint('ck_y', 'orders', 'y IS NOT NULL', postgresql_not_valid=True)",
+      setNotNull,
+      "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_y')",
+    ]), ['20']);
   });
 
   it('without a parser, raw SQL is not checked (and says so in the hover list)', () => {

@@ -25,6 +25,8 @@ export interface Action {
   hasWhere: boolean;
   /** Read from SQL given to op.execute (not from the op.* call's arguments). */
   fromSql: boolean;
+  /** For `add_check`: the column when the condition is exactly `<column> IS NOT NULL` (read by the PostgreSQL parser). */
+  notNullColumn?: string;
 }
 
 function action(kind: ActionKind, op: Operation, table: string | null, extra: Partial<Action> = {}): Action {
@@ -91,11 +93,18 @@ export function actionsOf(op: Operation, parse: SqlParser | null): Action[] {
         name: strOf(argOf(op, 0, 'constraint_name')),
         notValid: isTrue(op.kwargs.get('postgresql_not_valid')),
       })];
-    case 'create_check_constraint':
-      return [action('add_check', op, tableArg(1, 'table_name'), {
+    case 'create_check_constraint': {
+      const a = action('add_check', op, tableArg(1, 'table_name'), {
         name: strOf(argOf(op, 0, 'constraint_name')),
         notValid: isTrue(op.kwargs.get('postgresql_not_valid')),
-      })];
+      });
+      const cond = strOf(argOf(op, 2 + b, 'condition'));
+      const r = cond !== null && parse !== null ? parse(`SELECT ${cond}`) : null;
+      const only = r !== null && 'stmts' in r && r.stmts.length === 1 ? arr(field(onlyEntry(field(r.stmts[0], 'stmt'))[1], 'targetList')) : [];
+      const col = only.length === 1 ? notNullColumnOf(field(field(only[0], 'ResTarget'), 'val')) : null;
+      if (col !== null) a.notNullColumn = col;
+      return [a];
+    }
     case 'create_unique_constraint':
       return [action('add_unique', op, tableArg(1, 'table_name'), { name: strOf(argOf(op, 0, 'constraint_name')) })];
     case 'bulk_insert':
@@ -206,13 +215,24 @@ function alterCmd(sql: (kind: ActionKind, table: string | null, extra?: Partial<
       const name = str(field(k, 'conname'));
       const notValid = field(k, 'skip_validation') === true;
       if (type === 'CONSTR_FOREIGN') return sql('add_foreign_key', table, { name, notValid });
-      if (type === 'CONSTR_CHECK') return sql('add_check', table, { name, notValid });
+      if (type === 'CONSTR_CHECK') {
+        const col = notNullColumnOf(field(k, 'raw_expr'));
+        return sql('add_check', table, col !== null ? { name, notValid, notNullColumn: col } : { name, notValid });
+      }
       if ((type === 'CONSTR_UNIQUE' || type === 'CONSTR_PRIMARY') && field(k, 'indexname') === undefined) return sql('add_unique', table, { name });
       return sql('other_sql', table, { name: 'AlterTableStmt' });
     }
     default:
       return sql('other_sql', table, { name: 'AlterTableStmt' });
   }
+}
+
+/** The column of a parse-tree expression that is exactly `<column> IS NOT NULL`, else null. */
+function notNullColumnOf(expr: unknown): string | null {
+  const t = field(expr, 'NullTest');
+  if (str(field(t, 'nulltesttype')) !== 'IS_NOT_NULL') return null;
+  const fields = arr(field(field(field(t, 'arg'), 'ColumnRef'), 'fields'));
+  return str(field(field(fields[fields.length - 1], 'String'), 'sval'));
 }
 
 // Guards over the parser's JSON (unknown at this boundary).

@@ -44,6 +44,10 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
 
   const up = actions.filter((a) => a.op.fn === 'upgrade');
   const created = new Set<string>();
+  /** `table.column` proven NOT NULL by a validated CHECK (column IS NOT NULL) earlier in upgrade(). */
+  const proven = new Set<string>();
+  /** NOT VALID checks of that form, by `table.constraint`, until a VALIDATE CONSTRAINT. */
+  const unvalidated = new Map<string, string>();
   let lockTimeout = false;
   let lockReported = false;
   for (const a of up) {
@@ -71,15 +75,23 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
         }
         break;
       case 'set_not_null':
-        if (existing) add('set-not-null', a, `SET NOT NULL on${a.name ? ` "${a.name}" of` : ''} ${t} takes an ACCESS EXCLUSIVE lock and scans every row while holding it`);
+        if (existing && !proven.has(`${a.table ?? ''}.${a.name ?? ''}`)) {
+          add('set-not-null', a, `SET NOT NULL on${a.name ? ` "${a.name}" of` : ''} ${t} takes an ACCESS EXCLUSIVE lock and scans every row while holding it; ` +
+            `first add CHECK (${a.name ?? 'col'} IS NOT NULL) NOT VALID and VALIDATE it (writes go on), then PostgreSQL 12+ sets NOT NULL without the scan`);
+        }
         break;
       case 'alter_type':
-        if (existing) add('change-column-type', a, `changing the type of${a.name ? ` "${a.name}" in` : ''} ${t} takes an ACCESS EXCLUSIVE lock and may rewrite the table`);
+        if (existing) add('change-column-type', a, `changing the type of${a.name ? ` "${a.name}" in` : ''} ${t} takes an ACCESS EXCLUSIVE lock until the migration commits, ` +
+          'and rewrites the table and its indexes under it unless the change is binary-coercible (e.g. varchar(n) to text)');
         break;
       case 'add_foreign_key':
         if (existing && !a.notValid) add('constraint-without-not-valid', a, `foreign key on ${t} without NOT VALID checks every row under a SHARE ROW EXCLUSIVE lock (writes wait); pass postgresql_not_valid=True and VALIDATE later`);
         break;
       case 'add_check':
+        if (a.notNullColumn !== undefined && a.table !== null) {
+          if (a.notValid && a.name !== null) unvalidated.set(`${a.table}.${a.name}`, `${a.table}.${a.notNullColumn}`);
+          else if (!a.notValid) proven.add(`${a.table}.${a.notNullColumn}`);
+        }
         if (existing && !a.notValid) add('constraint-without-not-valid', a, `CHECK constraint on ${t} without NOT VALID checks every row under an ACCESS EXCLUSIVE lock; pass postgresql_not_valid=True and VALIDATE later`);
         break;
       case 'add_unique':
@@ -110,6 +122,11 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
       case 'set_lock_timeout':
         lockTimeout = true;
         break;
+      case 'validate_constraint': {
+        const col = unvalidated.get(`${a.table ?? ''}.${a.name ?? ''}`);
+        if (col !== undefined) proven.add(col);
+        break;
+      }
       default:
         break;
     }
