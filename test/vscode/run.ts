@@ -17,6 +17,8 @@ import { graphWebviewTest } from './webview-graph';
 import { createRevisionTests } from './ui/create-revision';
 import { demoProjectTests } from './ui/demo-project';
 import { graphTests } from './ui/graph';
+import { graphActionTests } from './ui/graph-actions';
+import { graphFirstScreenTests } from './ui/graph-first-screen';
 import { treeFindTests } from './ui/tree-find';
 import { mergeHeadsTests } from './ui/merge-heads';
 import { paletteFlowTests } from './ui/palette-flows';
@@ -91,6 +93,8 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: the config parsed once, by the server', configUrlTests, counts, grep);
     await runUiTests(shared, 'UI: a database server only the repository names', hostileDbTests, counts, grep);
     await runUiTests(shared, 'UI: the revision graph', graphTests, counts, grep);
+    await runUiTests(shared, 'UI: acting on the revision graph', graphActionTests, counts, grep);
+    await runUiTests(shared, 'UI: the revision graph at 400 revisions', graphFirstScreenTests, counts, grep);
     await runUiTests(shared, 'UI: finding revisions in the tree', treeFindTests, counts, grep);
   } finally {
     await shared.close();

@@ -4,7 +4,7 @@
 import type { FromWebview, GraphAction, GraphModel, ModelLine, ModelRow, ToWebview } from '../../extension/graph/messages';
 import { searchText } from '../../extension/graph/search';
 import { ariaLabel, drawMinimap, drawOverview, drawVisible, geometry, rowDomId, type OverviewGeometry, type View } from './draw';
-import { hideCard, hideMenu, menuOpen, showCard, showDetail, showMenu } from './ui';
+import { detailShows, hideCard, hideMenu, menuOpen, showCard, showDetail, showMenu } from './ui';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -123,6 +123,8 @@ function setModel(next: GraphModel): void {
   }
   runSearch(false);
   schedule();
+  // The detail panel follows the new model too (its state, parents, functions).
+  if (!projectChanged && view.selected && detailShows(view.selected) && lineOfId(view.selected) >= 0) post({ type: 'detail', id: view.selected });
   if (revealAfterModel) {
     const id = revealAfterModel;
     revealAfterModel = null;

@@ -124,9 +124,15 @@ document.addEventListener('mousedown', (e) => {
   if (menuIsOpen && !(e.target instanceof Node && menu.contains(e.target))) hideMenu();
 });
 
+/** Whether the detail panel shows `id`. */
+export function detailShows(id: string): boolean {
+  return !detail.hidden && detail.dataset.id === id;
+}
+
 /** The selected revision: its facts, its upgrade()/downgrade(), and the actions. */
 export function showDetail(line: ModelRow, d: Extract<ToWebview, { type: 'detail' }>, action: (a: GraphAction) => void, open: () => void): void {
   detail.hidden = false;
+  detail.dataset.id = line.id;
   const bar = el('div', 'detail-actions');
   const add = (label: string, icon: string, fn: () => void, enabled = true): void => {
     const b = el('button', 'secondary');

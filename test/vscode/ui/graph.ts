@@ -12,19 +12,19 @@ import { ALEMBIC } from '../fixtures';
 import { until, type Workbench } from '../workbench';
 
 /** The graph's document inside the webview's two iframes. */
-async function graphFrame(wb: Workbench): Promise<FrameLocator> {
+export async function graphFrame(wb: Workbench): Promise<FrameLocator> {
   const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   await frame.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 30_000 });
   return frame;
 }
 
 /** aria-label of the row drawing revision `id` ("<short> <message>, <state>, …"), or null when not drawn. */
-async function rowLabel(frame: FrameLocator, id: string): Promise<string | null> {
+export async function rowLabel(frame: FrameLocator, id: string): Promise<string | null> {
   const row = frame.locator(`.row[data-id="${id}"]`);
   return (await row.count()) > 0 ? row.first().getAttribute('aria-label') : null;
 }
 
-function stateIn(label: string | null): string | null {
+export function stateIn(label: string | null): string | null {
   return label ? (/, (current|applied|pending|broken|unknown|missing)\b/.exec(label)?.[1] ?? null) : null;
 }
 
