@@ -43,6 +43,8 @@ interface Row {
   firstFromLoad: number;
   scrollMedian: number;
   scrollMax: number;
+  /** Zoom to fit: drawing every line on the overview canvas (median of the page loads). */
+  fit: number;
   drawn: number;
 }
 
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
       const loads: number[] = [];
       let scroll: number[] = [];
       let drawn = 0;
+      const fits: number[] = [];
       for (let i = 0; i < Math.min(runs, 5); i++) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
         const p = await context.newPage();
@@ -106,23 +109,30 @@ async function main(): Promise<void> {
             return times;
           });
         }
+        // Zoom to fit: the overview canvas with every line.
+        await p.evaluate(() => {
+          delete document.body.dataset.drawMs;
+          document.getElementById('zoom-fit')?.click();
+        });
+        await p.waitForFunction(() => document.body.dataset.overview === 'true' && document.body.dataset.drawMs !== undefined, undefined, { timeout: 30_000 });
+        fits.push(await p.evaluate(() => Number(document.body.dataset.drawMs)));
         await context.close();
       }
       const row: Row = {
         n, layout: median(layoutTimes), model: median(modelTimes), json: json.length, lines: built.model.lines.length, lanes: built.model.lanes,
-        firstFromModel: median(firsts), firstFromLoad: median(loads), scrollMedian: median(scroll), scrollMax: Math.max(...scroll), drawn,
+        firstFromModel: median(firsts), firstFromLoad: median(loads), scrollMedian: median(scroll), scrollMax: Math.max(...scroll), fit: median(fits), drawn,
       };
       results.push(row);
-      console.log(`${n}: layout ${fmt(row.layout)}, model+JSON ${fmt(row.model)} (${(row.json / 1024).toFixed(0)} KB, ${row.lines} lines, ${row.lanes} lanes), first frame ${fmt(row.firstFromModel)} after the model (${fmt(row.firstFromLoad)} from page load), redraw on scroll median ${fmt(row.scrollMedian)} max ${fmt(row.scrollMax)}, ${row.drawn} rows in the DOM`);
+      console.log(`${n}: layout ${fmt(row.layout)}, model+JSON ${fmt(row.model)} (${(row.json / 1024).toFixed(0)} KB, ${row.lines} lines, ${row.lanes} lanes), first frame ${fmt(row.firstFromModel)} after the model (${fmt(row.firstFromLoad)} from page load), redraw on scroll median ${fmt(row.scrollMedian)} max ${fmt(row.scrollMax)}, zoom to fit ${fmt(row.fit)}, ${row.drawn} rows in the DOM`);
     }
   } finally {
     await browser.close();
     await fs.rm(tmp, { recursive: true, force: true });
   }
   const table = [
-    '| revisions | layout (core) | host model + JSON | model size | lines (runs folded) / lanes | first frame after the model arrives | page load → first frame | redraw on scroll (median / max) | rows in the DOM |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.n.toLocaleString('en')} | ${fmt(r.layout)} | ${fmt(r.model)} | ${(r.json / 1024).toFixed(0)} KB | ${r.lines} / ${r.lanes} | ${fmt(r.firstFromModel)} | ${fmt(r.firstFromLoad)} | ${fmt(r.scrollMedian)} / ${fmt(r.scrollMax)} | ${r.drawn} |`),
+    '| revisions | layout (core) | host model + JSON | model size | lines (runs folded) / lanes | first frame after the model arrives | page load → first frame | redraw on scroll (median / max) | zoom to fit (every line drawn) | rows in the DOM |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.n.toLocaleString('en')} | ${fmt(r.layout)} | ${fmt(r.model)} | ${(r.json / 1024).toFixed(0)} KB | ${r.lines} / ${r.lanes} | ${fmt(r.firstFromModel)} | ${fmt(r.firstFromLoad)} | ${fmt(r.scrollMedian)} / ${fmt(r.scrollMax)} | ${fmt(r.fit)} | ${r.drawn} |`),
   ].join('\n');
   console.log(`\n${table}`);
   if (write) {
