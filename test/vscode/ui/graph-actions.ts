@@ -5,11 +5,12 @@
 // node's context menu through the tree's confirmations; a file edit and a database change keep
 // the scroll position and the selection; the high-contrast theme applies --vscode-contrastBorder.
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import type { ProjectRevision } from '../../support/alembic-project';
+import { writeAlembicProject, type ProjectRevision } from '../../support/alembic-project';
 import type { UiTest } from '../harness';
-import { makeWorkspace, versionFiles, type Workspace } from '../fixtures';
+import { ALEMBIC, LINEAR, makeWorkspace, TWO_HEADS, versionFiles, type Workspace } from '../fixtures';
 import { until, type Workbench } from '../workbench';
 import { graphFrame, rowLabel, stateIn } from './graph';
 
@@ -259,3 +260,46 @@ export const graphActionTests: UiTest[] = [
     },
   },
 ];
+
+/** Two projects in one workspace: the graph's project picker switches between them. */
+graphActionTests.push({
+  title: 'graph: several projects in the workspace, selectable in the graph',
+  folder: 'graph-projects',
+  timeoutMs: 180_000,
+  async run(t) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-ws-graph-projects-'));
+    t.defer(() => fs.rm(dir, { recursive: true, force: true }));
+    const url = 'postgresql://nobody@127.0.0.1:1/none';
+    await writeAlembicProject({ dir: path.join(dir, 'app'), url, revisions: LINEAR });
+    await writeAlembicProject({ dir: path.join(dir, 'reports'), url, revisions: TWO_HEADS });
+    await fs.mkdir(path.join(dir, '.vscode'), { recursive: true });
+    // No database for this one: the picture is read from the files.
+    await fs.writeFile(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'alembic.command': [ALEMBIC], 'alembic.databaseUrl': '' }, null, 2));
+
+    const { wb } = await t.openWorkbench(dir);
+    await wb.openContainer('Alembic');
+    await until('both projects in the tree', 60_000, async () => ((await wb.viewPane('Revisions').locator('.monaco-list-row', { hasText: 'alembic.ini' }).count()) >= 2 ? true : undefined));
+    const sidebar = wb.page.locator('[id="workbench.parts.sidebar"]');
+    await sidebar.hover();
+    await sidebar.locator('.action-label[aria-label="Show Graph"]').first().click();
+    const frame = await graphFrame(wb);
+    const options = await frame.locator('#project option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '', selected: (o as HTMLOptionElement).selected })));
+    if (options.length !== 2) throw new Error(`the project picker offers ${JSON.stringify(options)}`);
+    const shown = options.find((o) => o.selected);
+    const other = options.find((o) => !o.selected);
+    if (!shown || !other) throw new Error(`no selected project: ${JSON.stringify(options)}`);
+    const idsOf = (p: string): string[] => (p.includes(`${path.sep}reports${path.sep}`) ? TWO_HEADS : LINEAR).map((r) => r.id);
+    const drawn = async (ids: string[]): Promise<boolean> => {
+      for (const id of ids) if ((await rowLabel(frame, id)) === null) return false;
+      return true;
+    };
+    await until(`the revisions of ${shown.text}`, 20_000, async () => ((await drawn(idsOf(shown.value))) ? true : undefined));
+    await wb.shot('first project');
+    await frame.locator('#project').selectOption(other.value);
+    await until(`the revisions of ${other.text} after picking it`, 20_000, async () => ((await drawn(idsOf(other.value))) && (await rowLabel(frame, idsOf(shown.value)[0])) === null ? true : undefined));
+    const summary = (await frame.locator('#summary').textContent()) ?? '';
+    if (!summary.startsWith(`${idsOf(other.value).length} revisions`)) throw new Error(`the header says '${summary}' for ${other.text}`);
+    await until('the panel title to name the other project', 10_000, async () => ((await wb.page.locator('.tabs-container .tab', { hasText: `Alembic Graph — ${other.text.split(' ')[0]}` }).count()) > 0 ? true : undefined));
+    await wb.shot('second project picked');
+  },
+});
