@@ -29,21 +29,20 @@ export function projectSeverities(rootDir: string): { overrides: Map<RuleId, Lin
   return { ...pyprojectSeverities(text), path: file };
 }
 
-/** Whether linting `text` needs the PostgreSQL parser: SQL sent through execute, or a CHECK condition. */
-function needsParser(text: string): boolean {
-  return text.includes('execute') || text.includes('check_constraint');
-}
+/** The CLI reports findings only: downgrade()'s calls are not read (no finding depends on them). */
+const CLI_LINT = { downgradeOps: false } as const;
 
 /** What the scan already knew of a file: its text (it sends SQL: linted once the parser is loaded) or its findings. */
 export type Known = { text: string } | { findings: Finding[] };
 
 /**
- * Called by the scan with each file's text: a file that sends no SQL through execute is linted
- * at once (its text is not kept); one that does is kept for the parser.
+ * Called by the scan with each file's text: it is linted at once without the PostgreSQL parser;
+ * its text is kept (to lint again once the parser is loaded) only when a call needs the parser.
  */
 export function lintAsRead(known: Map<string, Known>): (path: string, text: string) => void {
   return (p, text) => {
-    known.set(p, needsParser(text) ? { text } : { findings: lintMigration(text, null).findings });
+    const r = lintMigration(text, null, undefined, CLI_LINT);
+    known.set(p, r.needsParser ? { text } : { findings: r.findings });
   };
 }
 
@@ -70,11 +69,11 @@ export async function lintFiles(paths: readonly string[], base: string, override
         continue; // unreadable files are already reported by the scan
       }
     }
-    if (!needsSql && needsParser(text)) needsSql = true;
+    if (!needsSql && (text.includes('execute') || text.includes('check_constraint'))) needsSql = true;
     texts.push([p, text]);
   }
   const parse: SqlParser | null = needsSql ? await loadSqlParser() : null;
-  for (const [p, text] of texts) done.push([p, lintMigration(text, parse).findings]);
+  for (const [p, text] of texts) done.push([p, lintMigration(text, parse, undefined, CLI_LINT).findings]);
   const out: DiagnosticJson[] = [];
   for (const [p, findings] of done) {
     const shown = displayPath(base, p);

@@ -145,6 +145,35 @@ describe('lint: reading operations', () => {
     ].join('\n'));
     const ops = readOperations(text).ops;
     assert.deepEqual(ops.map((o) => `${o.name} ${o.args.map((a) => (a.kind === 'str' ? a.value : a.kind)).join(',')}`), ['create_table t', 'drop_table other']);
+    // Triple-quoted strings, escaped quotes and backslashes, a string with a backslash-newline, a line continuation.
+    const text2 = exampleFile('a1', null, [
+      "    op.create_table('t', sa.Column('a', comment='''it's ) here\n''' ), sa.Column(\"b\\\")\", server_default='\\\\'),",
+      "        sa.Column('c', comment='x\\",
+      ")'), \\",
+      '        sa.Column("d", comment=""""("""""))',
+      "    op.drop_table('other')",
+    ].join('\n'));
+    assert.deepEqual(readOperations(text2).ops.map((o) => o.name), ['create_table', 'drop_table']);
+  });
+
+  it('the CLI reading (downgrade() calls not read) gives the same findings as the full one', async () => {
+    const parse = await loadSqlParser();
+    const texts = EXAMPLES.flatMap((e) => [exampleFile('a1', null, e.bad, e.downBad), exampleFile('a1', null, e.good, e.downGood)]);
+    texts.push(exampleFile('a1', null, "    op.drop_table('t')", "    # alembic-lint: ignore[drop-table] nothing here\n    pass"));
+    texts.push(exampleFile('a1', null, "    op.drop_column('t', 'c')", "    '''doc'''\n    ...\n    pass"));
+    texts.push(exampleFile('a1', null, "    op.drop_column('t', 'c')", "    op.execute('SELECT 1'); op.add_column('t', sa.Column('c', sa.Text()))"));
+    texts.push(exampleFile('a1', null, "    op.drop_column('t', 'c')", "    \t#\u00a0alembic-lint: ignore[drop-column] tab and no-break space before it\n    pass"));
+    for (const t of texts) {
+      for (const p of [parse, null]) {
+        const full = lintMigration(t, p);
+        const cli = lintMigration(t, p, undefined, { downgradeOps: false });
+        assert.deepEqual(cli.findings, full.findings, t);
+        assert.deepEqual(cli.ops.bodies, full.ops.bodies, t);
+        assert.deepEqual(cli.ops.ops.filter((o) => o.fn === 'downgrade'), []);
+      }
+    }
+    // The ignore in downgrade() is read in both (it matches nothing there: unused-ignore), with leading whitespace of any kind.
+    assert.deepEqual(lintMigration(texts[texts.length - 1], parse, undefined, { downgradeOps: false }).findings.map((f) => f.rule).sort(), ['destructive-without-downgrade', 'drop-column', 'missing-lock-timeout', 'unused-ignore']);
   });
 
   it('a def inside a string or a nested function is not the migration function; the last definition wins', () => {

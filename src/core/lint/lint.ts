@@ -24,6 +24,8 @@ export interface LintResult {
   ops: MigrationOps;
   actions: Action[];
   findings: Finding[];
+  /** Linted without a parser, and a call (execute, a CHECK condition) would read differently with one. */
+  needsParser: boolean;
 }
 
 /** Actions that take an ACCESS EXCLUSIVE lock on an existing table. */
@@ -33,8 +35,12 @@ const ACCESS_EXCLUSIVE = new Set<ActionKind>([
 
 const q = (s: string | null): string => (s === null ? 'the table' : `"${s}"`);
 
-export function lintMigration(text: string, parse: SqlParser | null, overrides?: SeverityOverrides): LintResult {
-  const ops = readOperations(text);
+/**
+ * Lints one migration. `downgradeOps: false` (the CLI) skips reading downgrade()'s calls: no
+ * finding depends on them (only on whether downgrade() is empty); the hover lists them.
+ */
+export function lintMigration(text: string, parse: SqlParser | null, overrides?: SeverityOverrides, opts: { downgradeOps?: boolean } = {}): LintResult {
+  const ops = readOperations(text, opts);
   const actions: Action[] = [];
   for (const op of ops.ops) actions.push(...actionsOf(op, parse));
   const raw: Array<{ rule: RuleId; message: string; start: number; end: number; fn: MigrationFn; action?: Action; op: Operation | null }> = [];
@@ -143,6 +149,9 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
     add('destructive-without-downgrade', destructive, `upgrade() drops ${destructive.kind === 'drop_table' ? `table ${q(destructive.table)}` : `a column of ${q(destructive.table)}`} but downgrade() does nothing`);
   }
 
+  // Most files have neither (the line index is a pass over the whole text).
+  const needsParser = parse === null && ops.ops.some((o) => o.name === 'execute' || o.name === 'create_check_constraint');
+  if (raw.length === 0 && ops.comments.length === 0) return { ops, actions, findings: [], needsParser };
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const ignores = readIgnores(ops, lines);
@@ -165,7 +174,7 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
     if (!i.reason) pushIf(findings, 'ignore-without-reason', 'alembic-lint: ignore needs a reason after the bracket', range, i, overrides);
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { ops, actions, findings };
+  return { ops, actions, findings, needsParser };
 }
 
 function pushIf(findings: Finding[], rule: RuleId, message: string, range: Range, at: { start: number; end: number; fn: MigrationFn }, overrides: SeverityOverrides | undefined): void {

@@ -59,8 +59,11 @@ export interface MigrationOps {
 
 const DEF_RE = /^(?:async[ \t]+)?def[ \t]+(upgrade|downgrade)[ \t]*\(/gm;
 
-/** Reads upgrade() and downgrade() of a migration file's text. */
-export function readOperations(text: string): MigrationOps {
+/**
+ * Reads upgrade() and downgrade() of a migration file's text. With `downgradeOps: false` the
+ * downgrade() body is only delimited (its comments and whether it is empty), its calls not read.
+ */
+export function readOperations(text: string, opts: { downgradeOps?: boolean } = {}): MigrationOps {
   const out: MigrationOps = { ops: [], bodies: [], comments: [] };
   DEF_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -69,7 +72,8 @@ export function readOperations(text: string): MigrationOps {
     const fn = m[1] as MigrationFn;
     const colon = headerColon(text, m.index + m[0].length - 1);
     if (colon < 0) continue;
-    const { lines, comments, stop } = tokenizeBody(text, colon + 1, text.length);
+    const light = fn === 'downgrade' && opts.downgradeOps === false;
+    const { lines, comments, stop } = tokenizeBody(text, colon + 1, text.length, light);
     DEF_RE.lastIndex = Math.max(stop, colon + 1);
     // Python keeps the last definition of a name.
     if (seen.has(fn)) {
@@ -88,7 +92,7 @@ export function readOperations(text: string): MigrationOps {
       empty: lines.every(isEmptyStatement),
     });
     for (const c of comments) out.comments.push({ ...c, fn });
-    readStatements(fn, lines, out.ops);
+    if (!light) readStatements(fn, lines, out.ops);
   }
   return out;
 }
@@ -120,15 +124,27 @@ interface Frame {
   autocommit: boolean;
 }
 
+const NO_ALIASES: ReadonlyMap<string, string | null> = new Map();
+
 function readStatements(fn: MigrationFn, lines: readonly LogicalLine[], ops: Operation[]): void {
   const stack: Frame[] = [];
+  // The aliases and autocommit of the open blocks, recomputed only when the stack changes.
+  let aliases: ReadonlyMap<string, string | null> = NO_ALIASES;
+  let autocommit = false;
+  let depth = -1;
   for (const line of lines) {
     while (stack.length > 0 && line.indent <= stack[stack.length - 1].indent) stack.pop();
+    if (stack.length !== depth) {
+      depth = stack.length;
+      const named = stack.filter((f) => f.batchAlias !== null);
+      aliases = named.length === 0 ? NO_ALIASES : new Map(named.map((f) => [f.batchAlias as string, f.batchTable]));
+      autocommit = stack.some((f) => f.autocommit);
+    }
     const toks = line.tokens;
     const ctx: Ctx = {
       fn,
-      batchAliases: new Map(stack.filter((f) => f.batchAlias !== null).map((f) => [f.batchAlias as string, f.batchTable])),
-      autocommit: stack.some((f) => f.autocommit),
+      batchAliases: aliases,
+      autocommit,
       stmtStart: toks[0].start,
       indent: line.indent,
     };
@@ -156,7 +172,7 @@ function readStatements(fn: MigrationFn, lines: readonly LogicalLine[], ops: Ope
 
 interface Ctx {
   fn: MigrationFn;
-  batchAliases: Map<string, string | null>;
+  batchAliases: ReadonlyMap<string, string | null>;
   autocommit: boolean;
   stmtStart: number;
   indent: number;
@@ -179,7 +195,7 @@ function findCalls(toks: readonly Token[], from: number, ctx: Ctx, ops: Operatio
     const dot = toks[j + 1];
     const method = toks[j + 2];
     if (dot?.text !== '.' || method?.kind !== Tok.Name || toks[j + 3]?.text !== '(') continue;
-    const receiver = toks.slice(i, j + 1).map((x) => x.text).join('');
+    const receiver = j === i ? t.text : toks.slice(i, j + 1).map((x) => x.text).join('');
     const isOp = receiver === 'op';
     const batch = ctx.batchAliases.has(receiver);
     if (!isOp && !batch && method.text !== 'execute') continue;

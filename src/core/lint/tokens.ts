@@ -36,16 +36,44 @@ export interface LogicalLine {
   tokens: Token[];
 }
 
+const LINT_PREFIX = 'alembic-lint:';
+const WS_RE = /\s/u;
+
+/** Whether the comment text in [p, end) (after `#`) starts with `alembic-lint:` once whitespace is trimmed. */
+function isLintComment(text: string, p: number, end: number): boolean {
+  while (p < end) {
+    const c = text.charCodeAt(p);
+    if (c === 32 || c === 9 || c === 11 || c === 12 || (c >= 128 && WS_RE.test(text[p]))) p++;
+    else break;
+  }
+  return p + LINT_PREFIX.length <= end && text.startsWith(LINT_PREFIX, p);
+}
+
 /** The last tokens are `op . create_table (`. */
 function isCreateTableCall(cur: readonly Token[]): boolean {
   const n = cur.length;
   return n >= 4 && cur[n - 2].text === 'create_table' && cur[n - 3].text === '.' && cur[n - 4].text === 'op' && (n === 4 || cur[n - 5].text !== '.');
 }
 
+/**
+ * A run of characters that are not brackets, comment starts, quotes or backslashes, and of one-line
+ * string literals (not triple-quoted), consumed by one native regex call instead of a JS loop; the
+ * loop below handles what stops it (brackets, comments, other strings, line continuations).
+ */
+const PLAIN_RUN = /(?:[^()[\]{}#"'\\]+|'(?!'')(?:[^'\\\n\r]|\\[^\n\r])*'|"(?!"")(?:[^"\\\n\r]|\\[^\n\r])*")+/y;
+
+/** In a light line past its first tokens: everything but line breaks, comments, quotes, backslashes and brackets. */
+const LIGHT_RUN = /[^\n\r#"'\\()[\]{}]+/y;
+
 /** Offset of the `)` that closes the bracket open at `p` (strings and comments skipped), or -1. */
 function skipToClose(text: string, p: number, end: number): number {
   let depth = 0;
   while (p < end) {
+    PLAIN_RUN.lastIndex = p;
+    if (PLAIN_RUN.test(text)) {
+      p = PLAIN_RUN.lastIndex;
+      if (p >= end) break;
+    }
     const c = text.charCodeAt(p);
     if (c === 40 || c === 91 || c === 123) depth++;
     else if (c === 41 || c === 93 || c === 125) {
@@ -60,6 +88,9 @@ function skipToClose(text: string, p: number, end: number): number {
       if (typeof e !== 'number') return -1;
       p = e;
       continue;
+    } else if (c === 92) {
+      p += text.charCodeAt(p + 1) === 13 && text.charCodeAt(p + 2) === 10 ? 3 : 2; // a line continuation
+      continue;
     }
     p++;
   }
@@ -73,9 +104,10 @@ const TWO = new Set(['**', '//', '==', '!=', '<=', '>=', '->', '+=', '-=', '*=',
 
 /**
  * Logical lines of a function body starting at `start` (just after the header's `:`), with its
- * comments, up to the first line that starts at column 0 (the end of the body) or `end`.
+ * `# alembic-lint:` comments, up to the first line that starts at column 0 (the end of the body) or `end`.
+ * `light`: each line keeps only its first two tokens (enough to tell an empty body; no calls are read).
  */
-export function tokenizeBody(text: string, start: number, end: number): { lines: LogicalLine[]; comments: Comment[]; stop: number } {
+export function tokenizeBody(text: string, start: number, end: number, light = false): { lines: LogicalLine[]; comments: Comment[]; stop: number } {
   const lines: LogicalLine[] = [];
   const comments: Comment[] = [];
   let depth = 0;
@@ -111,6 +143,14 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
       atLineStart = false;
       continue;
     }
+    if (light && cur.length >= 2) {
+      // This line's tokens are no longer kept: jump to the next newline, comment, quote or bracket.
+      LIGHT_RUN.lastIndex = p;
+      if (LIGHT_RUN.test(text)) {
+        p = LIGHT_RUN.lastIndex;
+        continue;
+      }
+    }
     if (c === 32 || c === 9 || c === 12) { p++; continue; }
     if (c === 10 || c === 13) {
       p += c === 13 && text.charCodeAt(p + 1) === 10 ? 2 : 1;
@@ -126,21 +166,28 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
     if (c === 35) {
       let q = p;
       while (q < end && text.charCodeAt(q) !== 10 && text.charCodeAt(q) !== 13) q++;
-      comments.push({ start: p, end: q, text: text.slice(p, q) });
+      // Only `# alembic-lint:` comments matter to the lint: no object for the others.
+      if (isLintComment(text, p + 1, q)) comments.push({ start: p, end: q, text: text.slice(p, q) });
       p = q;
+      continue;
+    }
+    if (light && cur.length >= 2 && (c === 34 || c === 39)) {
+      const e = findStringEnd(text, p, p);
+      if (typeof e !== 'number') break; // unterminated, as below
+      p = e;
       continue;
     }
     if (stringPrefixLength(text, p) >= 0) {
       const s = readString(text, p);
       if (s === null || !('kind' in s)) break; // unterminated: Python refuses the file; stop here
-      cur.push({ kind: Tok.String, start: s.start, end: s.end, text: '', str: s });
+      if (!light || cur.length < 2) cur.push({ kind: Tok.String, start: s.start, end: s.end, text: '', str: s });
       p = s.end;
       continue;
     }
     if (isIdentStart(c)) {
       let q = p + 1;
       while (q < end && isIdentPart(text.charCodeAt(q))) q++;
-      cur.push({ kind: Tok.Name, start: p, end: q, text: text.slice(p, q) });
+      if (!light || cur.length < 2) cur.push({ kind: Tok.Name, start: p, end: q, text: text.slice(p, q) });
       p = q;
       continue;
     }
@@ -152,7 +199,7 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
         else if ((d === 43 || d === 45) && (text.charCodeAt(q - 1) | 32) === 101 && !text.slice(p, q).startsWith('0x')) q++;
         else break;
       }
-      cur.push({ kind: Tok.Number, start: p, end: q, text: text.slice(p, q) });
+      if (!light || cur.length < 2) cur.push({ kind: Tok.Number, start: p, end: q, text: text.slice(p, q) });
       p = q;
       continue;
     }
@@ -161,7 +208,7 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
     if (single !== undefined && (c !== 61 || text.charCodeAt(p + 1) !== 61) && (c !== 46 || text.charCodeAt(p + 1) !== 46)) {
       if (c === 40 || c === 91 || c === 123) depth++;
       else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
-      cur.push({ kind: Tok.Op, start: p, end: p + 1, text: single });
+      if (!light || cur.length < 2) cur.push({ kind: Tok.Op, start: p, end: p + 1, text: single });
       p++;
       if (c === 40 && isCreateTableCall(cur)) skipDepth = depth;
       else if (c === 44 && depth === skipDepth) {
@@ -179,8 +226,7 @@ export function tokenizeBody(text: string, start: number, end: number): { lines:
     const three = text.slice(p, p + 3);
     if (THREE.has(three)) len = 3;
     else if (TWO.has(three.slice(0, 2))) len = 2;
-    const op = text.slice(p, p + len);
-    cur.push({ kind: Tok.Op, start: p, end: p + len, text: op });
+    if (!light || cur.length < 2) cur.push({ kind: Tok.Op, start: p, end: p + len, text: text.slice(p, p + len) });
     p += len;
   }
   flush();
