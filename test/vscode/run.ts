@@ -31,6 +31,7 @@ import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
 import { workspaceTrustTests } from './ui/workspace-trust';
 import { cleanExitTests } from './ui/clean-exit';
 import { hostileDbTests } from './ui/hostile-db';
+import { lintTests } from './ui/lint';
 
 function report(counts: Counts): void {
   const file = process.env.ALEMBIC_TEST_COUNTS;
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: acting on the revision graph', graphActionTests, counts, grep);
     await runUiTests(shared, 'UI: the revision graph at 400 revisions', graphFirstScreenTests, counts, grep);
     await runUiTests(shared, 'UI: finding revisions in the tree', treeFindTests, counts, grep);
+    await runUiTests(shared, 'UI: the migration safety lint where decisions are made (issue 15)', lintTests, counts, grep);
   } finally {
     await shared.close();
   }
