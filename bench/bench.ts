@@ -252,6 +252,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 }
 
+/** `check --lint all` ÷ `graph --json`: cpu times (a shared machine inflates wall-clock ones), else wall. */
+function lintRatio(r: SizeResult): number {
+  const a = r.checkLintAll.cpu;
+  const b = r.graphProcess.cpu;
+  return a !== null && b !== null && b > 0 ? a / b : r.checkLintAll.wall / r.graphProcess.wall;
+}
+
 function timing(rs: ProcResult[]): Timing {
   const cpus = rs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
   return { wall: median(rs.map((r) => r.ms)), cpu: cpus.length === rs.length ? median(cpus) : null };
@@ -436,7 +443,7 @@ function table(results: SizeResult[], o: Options): string {
     ['one-file update: re-read one file + rebuild graph', ...results.map((r) => (r.oneFileUpdate === null ? '—' : fmt(r.oneFileUpdate)))],
     ['lint: `check --lint all --format json` process', ...T((r) => r.checkLintAll)],
     ['lint: `check --lint off --format json` process (the same without the lint)', ...T((r) => r.checkLintOff)],
-    ['lint: `check --lint all` ÷ `graph --json` process (target ≤ 1.30×)', ...results.map((r) => ratio(r.checkLintAll.wall / r.graphProcess.wall))],
+    ['lint: `check --lint all` ÷ `graph --json` process, cpu (wall when cpu is unknown; target ≤ 1.30×)', ...results.map((r) => ratio(lintRatio(r)))],
     ['lint: in-process, every file (texts in memory; cpu time)', ...results.map((r) => fmt(r.lintInProcess))],
     ['lint: one-file re-check, read + lint one file (target ≤ 5 ms)', ...results.map((r) => (r.oneFileLint === null ? '—' : fmt(r.oneFileLint)))],
     ['graph process ÷ floor A, readFileSync (target ≤ 2×)', ...results.map((r) => ratio(r.graphProcess.wall / r.syncFloor.wall))],
@@ -465,7 +472,7 @@ function verdicts(results: SizeResult[]): string[] {
     out.push(
       `${r.n}: graph process ${ratio(floorX)} floor A, readFileSync (${floorX <= 2 ? 'met' : 'MISSED'} ≤ 2×; ${ratio(floorBX)} floor B, fs.promises); ${ratio(alembicX)} faster than Alembic's path (${alembicX >= 30 ? 'met' : 'MISSED'} ≥ 30×)` +
         (r.oneFileUpdate !== null ? `; one-file update ${fmt(r.oneFileUpdate)} (${r.oneFileUpdate <= 10 ? 'met' : 'MISSED'} ≤ 10 ms)` : '') +
-        `; check --lint all ${ratio(r.checkLintAll.wall / r.graphProcess.wall)} graph --json (${r.checkLintAll.wall / r.graphProcess.wall <= 1.3 ? 'met' : 'MISSED'} ≤ 1.30×)` +
+        `; check --lint all ${ratio(lintRatio(r))} graph --json in cpu (${lintRatio(r) <= 1.3 ? 'met' : 'MISSED'} ≤ 1.30×)` +
         (r.oneFileLint !== null ? `; one-file lint re-check ${fmt(r.oneFileLint)} (${r.oneFileLint <= 5 ? 'met' : 'MISSED'} ≤ 5 ms)` : ''),
     );
   }
