@@ -307,12 +307,12 @@ connection.onRequest(ProjectsRequest, (): Promise<ProjectsResult> => guard('Proj
 // Core's states, plans, offered targets and Show SQL arguments for the extension, and the config's
 // database URL (server/plans.ts).
 const lookup = (key: string): Project | undefined => workspace.getProject(key);
-connection.onRequest(StateRequest, (params: unknown) => guard('State', null, () => workspace.settled().then(() => stateRequest(lookup, params))));
-connection.onRequest(PlanRequest, (params: unknown) => guard('Plan', null, () => workspace.settled().then(() => planRequest(lookup, params))));
-connection.onRequest(OffersRequest, (params: unknown) => guard('Offers', null, () => workspace.settled().then(() => offersRequest(lookup, params))));
-connection.onRequest(OwnSqlRequest, (params: unknown) => guard('Show SQL', null, () => workspace.settled().then(() => ownSqlRequest(lookup, params))));
+connection.onRequest(StateRequest, (params: unknown) => guard('State', null, () => workspace.graphsSettled().then(() => stateRequest(lookup, params))));
+connection.onRequest(PlanRequest, (params: unknown) => guard('Plan', null, () => workspace.graphsSettled().then(() => planRequest(lookup, params))));
+connection.onRequest(OffersRequest, (params: unknown) => guard('Offers', null, () => workspace.graphsSettled().then(() => offersRequest(lookup, params))));
+connection.onRequest(OwnSqlRequest, (params: unknown) => guard('Show SQL', null, () => workspace.graphsSettled().then(() => ownSqlRequest(lookup, params))));
 connection.onRequest(RepairLinkRequest, (params: unknown) => guard('Repair link', null, () => workspace.settled().then(() => repairLinkRequest(lookup, params))));
-connection.onRequest(DatabaseUrlRequest, (params: unknown) => guard('Database URL', null, () => workspace.settled().then(() => databaseUrlRequest(lookup, params))));
+connection.onRequest(DatabaseUrlRequest, (params: unknown) => guard('Database URL', null, () => workspace.graphsSettled().then(() => databaseUrlRequest(lookup, params))));
 
 connection.onNotification(DatabaseStateNotification, (params) => {
   // Typed by the contract; still checked, a malformed message must not break the server.
