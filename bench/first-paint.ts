@@ -19,6 +19,7 @@ import { ensureCodeServer, startCodeServer } from '../scripts/code-server';
 import { startPostgres } from '../test/support/postgres';
 import { launchBrowser, until } from '../test/vscode/workbench';
 import { writeBenchProject } from './generate';
+import { LspTestClient } from '../test/server/lsp-client';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ALEMBIC = '/usr/bin/alembic';
@@ -107,6 +108,10 @@ interface LogFacts {
   serverStartMs: number | null;
   serverAnswerMs: number | null;
   dbReadMs: number | null;
+  /** Pieces of the first PostgreSQL read: URL chosen (the server asked for the config's), stored password looked up, version table read. */
+  dbUrlMs: number | null;
+  dbSecretMs: number | null;
+  dbQueryMs: number | null;
 }
 
 function logFacts(text: string): LogFacts {
@@ -123,6 +128,9 @@ function logFacts(text: string): LogFacts {
     serverStartMs: num(/language server started in (\d+) ms/),
     serverAnswerMs: num(/from the server in (\d+) ms/),
     dbReadMs: num(/databases read in (\d+) ms/),
+    dbUrlMs: num(/First PostgreSQL read: URL chosen in (\d+) ms/),
+    dbSecretMs: num(/stored password looked up in (\d+) ms/),
+    dbQueryMs: num(/version table read in (\d+) ms/),
   };
 }
 
@@ -164,6 +172,19 @@ async function editorRun(install: Awaited<ReturnType<typeof ensureCodeServer>>, 
   }
 }
 
+/** The production bundles' sizes and the newest .vsix's (`npm run package`), if there is one. */
+function sizes(): string {
+  const kb = (f: string): string => {
+    try {
+      return `${Math.round(statSync(f).size / 1024)} KB`;
+    } catch {
+      return '—';
+    }
+  };
+  const vsix = readdirSync(ROOT).filter((n) => n.endsWith('.vsix')).map((n) => path.join(ROOT, n)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  return `${kb(path.join(ROOT, 'dist', 'extension.js'))} / ${kb(path.join(ROOT, 'dist', 'server.js'))} / ${vsix ? `${kb(vsix)} (${path.basename(vsix)})` : 'not packaged'}`;
+}
+
 function fmt(ms: number | null): string {
   if (ms === null || Number.isNaN(ms)) return '—';
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
@@ -195,11 +216,37 @@ async function main(): Promise<void> {
       log(`  subprocesses run ${i + 1}: history ${fmt(h.ms)}, current ${fmt(c.ms)}`);
     }
 
+    // The same two commands run at once (an extension could start both together).
+    const together: number[] = [];
+    for (let i = 0; i < o.runs; i++) {
+      const t0 = performance.now();
+      await Promise.all([timed(ALEMBIC, ['history'], dir), timed(ALEMBIC, ['current'], dir)]);
+      together.push(performance.now() - t0);
+    }
+
+    // Outside the editor, same machine and run: what the language server on the first paint's path
+    // costs by itself — a Node process start, and the server started over IPC as the extension
+    // starts it (initialize answered, then the projects with their graphs).
+    const floor: Array<{ node: number; initialize: number; projects: number }> = [];
+    for (let i = 0; i < o.runs; i++) {
+      const node = (await timed(process.execPath, ['-e', '0'], dir)).ms;
+      const t0 = performance.now();
+      const client = await LspTestClient.start({ folders: [{ name: 'first-paint', path: dir }], transport: 'ipc' });
+      const t1 = performance.now();
+      const answer = await client.request<Array<{ revisions: unknown[] }>>('alembic/projects', null);
+      const t2 = performance.now();
+      await client.stop();
+      if (answer[0]?.revisions.length !== project.specs.length) throw new Error('the language server did not list every revision');
+      floor.push({ node, initialize: t1 - t0, projects: t2 - t1 });
+      log(`  language server alone run ${i + 1}: node -e 0 ${fmt(node)}; initialize ${fmt(t1 - t0)}, projects ${fmt(t2 - t1)}`);
+    }
+
     const runs: EditorRun[] = [];
     for (let i = 0; i < o.runs; i++) {
       const r = await editorRun(install, dir);
       runs.push(r);
-      log(`  editor run ${i + 1}: workbench ${fmt(r.workbenchMs)}, activation at ${fmt(r.facts.activationStart)} (activate() ${fmt(r.facts.activateMs)}), rows with states at ${fmt(r.rowsMs)}; log: first rows ${fmt(r.facts.firstRowsMs)} after activation (project found ${fmt(r.facts.projectFoundMs)}, server start ${fmt(r.facts.serverStartMs)}, server answer ${fmt(r.facts.serverAnswerMs)}, database ${fmt(r.facts.dbReadMs)})`);
+      const f = r.facts;
+      log(`  editor run ${i + 1}: workbench ${fmt(r.workbenchMs)}, activation at ${fmt(f.activationStart)} (activate() ${fmt(f.activateMs)}), rows with states at ${fmt(r.rowsMs)}; log: first rows ${fmt(f.firstRowsMs)} after activation (project found ${fmt(f.projectFoundMs)}, server start ${fmt(f.serverStartMs)}, server answer ${fmt(f.serverAnswerMs)}, database ${fmt(f.dbReadMs)} = URL ${fmt(f.dbUrlMs)} + stored password ${fmt(f.dbSecretMs)} + version table ${fmt(f.dbQueryMs)})`);
     }
 
     const subMs = median(sub.map((s) => s.history + s.current));
@@ -210,14 +257,19 @@ async function main(): Promise<void> {
       `| ${project.specs.length} revisions, local PostgreSQL, median of ${o.runs} | time |`,
       '|---|---:|',
       `| \`alembic history\` + \`alembic current\` (subprocesses, sequential) | ${fmt(subMs)} (${fmt(median(sub.map((s) => s.history)))} + ${fmt(median(sub.map((s) => s.current)))}) |`,
+      `| the same two subprocesses started together | ${fmt(median(together))} |`,
+      `| outside the editor: \`node -e 0\` (a Node process start) | ${fmt(median(floor.map((f) => f.node)))} |`,
+      `| outside the editor: language server over IPC, initialize / projects answered | ${fmt(median(floor.map((f) => f.initialize)))} / ${fmt(median(floor.map((f) => f.projects)))} |`,
       `| editor: workbench visible after opening | ${fmt(m((r) => r.workbenchMs))} |`,
       `| editor: extension activated after opening | ${fmt(m((r) => r.facts.activationStart))} |`,
       `| editor: \`activate()\` itself | ${fmt(m((r) => r.facts.activateMs))} |`,
       `| editor: rows with states after activation (extension log) | ${fmt(afterActivation)} |`,
       `| … of which: project search / server start / server scan answer / database read | ${fmt(m((r) => r.facts.projectFoundMs))} / ${fmt(m((r) => r.facts.serverStartMs))} / ${fmt(m((r) => r.facts.serverAnswerMs))} / ${fmt(m((r) => r.facts.dbReadMs))} |`,
+      `| … the database read: URL from the server / stored password (SecretStorage) / version table | ${fmt(m((r) => r.facts.dbUrlMs))} / ${fmt(m((r) => r.facts.dbSecretMs))} / ${fmt(m((r) => r.facts.dbQueryMs))} |`,
       `| editor: rows with states on screen after activation (DOM) | ${fmt(domAfterActivation)} |`,
       `| editor: rows with states on screen after opening | ${fmt(m((r) => r.rowsMs))} |`,
-      `| subprocess way / extension (after activation, log) | ${(subMs / afterActivation).toFixed(1)}× |`,
+      `| subprocess way / extension (after activation, log) | ${(subMs / afterActivation).toFixed(1)}× (${(median(together) / afterActivation).toFixed(1)}× against the two started together) |`,
+      `| sizes: \`dist/extension.js\` / \`dist/server.js\` / .vsix | ${sizes()} |`,
     ];
     log('\n' + lines.join('\n'));
     if (o.write) {

@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await Promise.all([client.dispose(), runs.stop()]);
   };
   const consent = new Consent(context.workspaceState);
-  const database = new DatabaseReader(context.secrets, client, runs, log, consent);
+  const database = new DatabaseReader(context.secrets, context.globalState, client, runs, log, consent);
   const store = new ProjectStore(client, database, context.workspaceState, log);
   const tree = new RevisionTreeProvider(store);
   const view = vscode.window.createTreeView('alembic.revisions', { treeDataProvider: tree, showCollapseAll: false });
@@ -79,7 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   subs.push({ dispose: () => pending && clearTimeout(pending) });
 
-  const ctx: Ctx = { store, runs, log, client, tree, view, database, secrets: context.secrets, docs, detectProjects };
+  const ctx: Ctx = { store, runs, log, client, tree, view, database, docs, detectProjects };
   subs.push(...registerCommands(ctx), ...registerGraph(ctx, context.extensionUri));
 
   subs.push(

@@ -26,6 +26,7 @@ import { planTests } from './ui/plans';
 import { refreshPolicyTests } from './ui/refresh-policy';
 import { configUrlTests } from './ui/config-url';
 import { sidebarStateTests } from './ui/sidebar-states';
+import { storedPasswordTests } from './ui/stored-password';
 import { smokeTests } from './ui/smoke';
 import { upgradeDowngradeTests } from './ui/upgrade-downgrade';
 import { workspaceTrustTests } from './ui/workspace-trust';
@@ -86,6 +87,7 @@ async function main(): Promise<number> {
     await runUiTests(shared, 'UI: scenario 3, merge two heads with the quick fix', mergeHeadsTests, counts, grep);
     await runUiTests(shared, 'UI: the demo project', demoProjectTests, counts, grep);
     await runUiTests(shared, 'UI: more sidebar states', sidebarStateTests, counts, grep);
+    await runUiTests(shared, 'UI: a stored database password', storedPasswordTests, counts, grep);
     await runUiTests(shared, 'UI: palette flows', paletteFlowTests, counts, grep);
     await runUiTests(shared, 'UI: plans as alembic runs them (issue 9)', planTests, counts, grep);
     await runUiTests(shared, 'UI: Workspace Trust', workspaceTrustTests, counts, grep);

@@ -16,7 +16,6 @@ export interface Ctx {
   tree: RevisionTreeProvider;
   view: vscode.TreeView<Node>;
   database: DatabaseReader;
-  secrets: vscode.SecretStorage;
   docs: ReadonlyDocuments;
   /** Looks for projects again and starts the server when one appeared (after `alembic init`). */
   detectProjects(): Promise<void>;

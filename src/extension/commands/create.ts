@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageArg } from '../../core/alembic-args';
 import { parseSqlalchemyUrl } from '../../core/dburl';
-import { DatabaseReader } from '../db/database';
 import { generatedPath, openAt, runAlembic, type Ctx } from './context';
 import { shortId } from '../projects/revisions';
 import type { ProjectEntry } from '../projects/projects';
@@ -198,8 +197,6 @@ export async function setDatabasePassword(ctx: Ctx, entry: ProjectEntry): Promis
     ignoreFocusOut: true,
   });
   if (password === undefined) return;
-  const key = DatabaseReader.secretKey(parsed.display);
-  if (password === '') await ctx.secrets.delete(key);
-  else await ctx.secrets.store(key, password);
+  await ctx.database.storePassword(parsed.display, password);
   await ctx.store.refreshDatabase(entry.snapshot.key);
 }

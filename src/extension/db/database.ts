@@ -25,9 +25,17 @@ export interface ConfigUrlSource {
 
 const TIMEOUT_MS = 5000;
 
+/** globalState key: the databases (`user@host:port/db`) a password was stored for. Never a password. */
+export const STORED_PASSWORDS_KEY = 'alembic.storedPasswordFor';
+
 export class DatabaseReader {
+  /** The first PostgreSQL read's timings were logged (where the first paint's time goes). */
+  private timed = false;
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
+    /** globalState: which databases have a stored password (STORED_PASSWORDS_KEY). */
+    private readonly memento: vscode.Memento,
     private readonly server: ConfigUrlSource,
     private readonly runs: AlembicRuns,
     private readonly log: Log,
@@ -52,6 +60,25 @@ export class DatabaseReader {
     return `alembic.password:${display}`;
   }
 
+  /** Stores the password for a database (an empty one forgets it), and notes that it is stored. */
+  async storePassword(display: string, password: string): Promise<void> {
+    if (password === '') await this.secrets.delete(DatabaseReader.secretKey(display));
+    else await this.secrets.store(DatabaseReader.secretKey(display), password);
+    const listed = new Set(this.memento.get<string[]>(STORED_PASSWORDS_KEY, []));
+    if (password === '') listed.delete(display);
+    else listed.add(display);
+    await this.memento.update(STORED_PASSWORDS_KEY, [...listed].sort());
+  }
+
+  /**
+   * The password stored for a database, looked up only when one was stored: each lookup is a round
+   * trip to the workbench, 4–311 ms of the first paint while the window starts (bench/first-paint.ts).
+   */
+  private async storedPassword(display: string): Promise<string | undefined> {
+    if (!this.memento.get<string[]>(STORED_PASSWORDS_KEY, []).includes(display)) return undefined;
+    return this.secrets.get(DatabaseReader.secretKey(display));
+  }
+
   /**
    * Environment for alembic runs: a password stored for this PostgreSQL database is handed to
    * libpq as PGPASSWORD (used when the URL itself has none). Never logged.
@@ -62,14 +89,16 @@ export class DatabaseReader {
     if (!chosen) return {};
     const parsed = parseSqlalchemyUrl(chosen.url);
     if (parsed.kind !== 'postgresql') return {};
-    const stored = await this.secrets.get(DatabaseReader.secretKey(parsed.display));
+    const stored = await this.storedPassword(parsed.display);
     return stored ? { PGPASSWORD: stored } : {};
   }
 
   async read(project: ProjectSnapshot): Promise<DbRead> {
     // Restricted Mode: never connect to a host the repository names.
     if (!isTrusted()) return { kind: 'restricted' };
+    const t0 = performance.now();
     const chosen = await this.databaseUrl(project);
+    const urlMs = performance.now() - t0;
     if (!chosen) return { kind: 'no-url' };
     const parsed = parseSqlalchemyUrl(chosen.url);
     if (parsed.kind === 'invalid') return { kind: 'invalid-url', message: parsed.message };
@@ -77,10 +106,10 @@ export class DatabaseReader {
     // A URL from the project's files (alembic.ini, pyproject.toml, .vscode/settings.json), not from
     // the user's own settings or environment.
     const fromProject = chosen.source === 'config' || (chosen.source === 'setting' && Config.forPath(project.cwd).databaseUrlFromWorkspace);
-    return this.readPostgres(project, parsed.pg, parsed.display, fromProject);
+    return this.readPostgres(project, parsed.pg, parsed.display, fromProject, urlMs);
   }
 
-  private async readPostgres(project: ProjectSnapshot, pg: PgTarget, display: string, fromProject: boolean): Promise<DbRead> {
+  private async readPostgres(project: ProjectSnapshot, pg: PgTarget, display: string, fromProject: boolean, urlMs: number): Promise<DbRead> {
     const config = Config.forPath(project.cwd);
     if (needsHostConsent(fromProject, pg)) {
       const host = `${pg.host ?? 'localhost'}:${pg.port ?? 5432}`;
@@ -93,15 +122,22 @@ export class DatabaseReader {
         return { kind: 'error', display, dialect: 'postgresql', reason: 'other', message };
       }
     }
-    const stored = await this.secrets.get(DatabaseReader.secretKey(display));
+    const t0 = performance.now();
+    const stored = await this.storedPassword(display);
     const target: PgTarget = stored ? { ...pg, password: stored } : pg;
-    const result = await readVersionTable(target, {
+    const t1 = performance.now();
+    const options = {
       table: config.versionTable,
       schema: config.versionTableSchema,
       timeoutMs: TIMEOUT_MS,
       // PGPASSWORD / ~/.pgpass only for the user's own URL or a server on this machine.
       passwordFallback: passwordFallbackAllowed(fromProject, pg),
-    });
+    };
+    const result = await readVersionTable(target, options);
+    if (!this.timed) {
+      this.timed = true;
+      this.log.info(`First PostgreSQL read: URL chosen in ${Math.round(urlMs)} ms, stored password looked up in ${Math.round(t1 - t0)} ms, version table read in ${Math.round(performance.now() - t1)} ms`);
+    }
     switch (result.kind) {
       case 'ok':
         return { kind: 'ok', display, dialect: 'postgresql', rows: result.rows };
