@@ -41,18 +41,31 @@ export function toLintSettings(raw: unknown): LintSettings {
   return { scope, severity: readSeverities(o.severity).overrides };
 }
 
-/** Loads the PostgreSQL parser once; lints texts with it. */
+/** Loads the PostgreSQL parser once, when first needed; lints texts with it. */
 export class Linter {
   private parser: SqlParser | null = null;
-  readonly ready: Promise<void>;
+  private loading: Promise<void> | null = null;
 
-  constructor(error: (m: string) => void) {
-    this.ready = loadSqlParser().then(
+  constructor(private readonly error: (m: string) => void) {}
+
+  /** Whether the parser's load has begun (the first lint, or a hover that needs it). */
+  get started(): boolean {
+    return this.loading !== null;
+  }
+
+  /**
+   * Resolves once the parser is loaded (or failed to load). Started by the first lint, not with the
+   * server: compiling its WebAssembly competes with the first scan for the CPU, and the first
+   * answer (the graphs) does not need it.
+   */
+  get ready(): Promise<void> {
+    this.loading ??= loadSqlParser().then(
       (p) => {
         this.parser = p;
       },
-      (e: unknown) => error(`Could not load the PostgreSQL parser (raw SQL is not linted): ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) => this.error(`Could not load the PostgreSQL parser (raw SQL is not linted): ${e instanceof Error ? e.message : String(e)}`),
     );
+    return this.loading;
   }
 
   run(text: string, overrides: ReadonlyMap<RuleId, LintSeverity>): LintResult {

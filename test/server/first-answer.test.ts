@@ -1,7 +1,8 @@
-// The projects' first answer, and the state and database-URL requests, do not wait for the lint
-// (the extension's first paint waits for them): the Workspace the server runs, driven directly,
-// with a host whose settings answer for the lint's setup is held back. Before, the scan linted
-// every file before the project was listed, and those requests waited for every queued step.
+// The projects' first answer, and the state and database-URL requests, do not wait for the lint,
+// nor share the CPU with loading its parser (the extension's first paint waits for them): the
+// Workspace the server runs, driven directly, with a host whose settings answer for the lint's
+// setup is held back. Before, the scan linted every file before the project was listed, those
+// requests waited for every queued step, and the parser was loaded as the server started.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -48,6 +49,7 @@ describe('server: the first answers before the lint', function () {
       assert.ok(first, 'the projects were not answered while the lint waited');
       assert.deepEqual(first.map((s) => s.revisions.map((r) => [r.id, r.lint ?? []])), [[['b2', []], ['a1', []]]]);
       assert.ok(!logs.some((l) => l.startsWith('Linted')), 'linted before the first answer');
+      assert.equal(ws.linter.started, false, 'the PostgreSQL parser was loaded before the first answer');
       // The requests that read only graphs and config (states, plans, the database URL) do not
       // wait for the lint step either, even once it is queued.
       const graphs = await Promise.race([ws.graphsSettled().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000))]);
@@ -56,6 +58,7 @@ describe('server: the first answers before the lint', function () {
 
       release();
       await ws.settled();
+      assert.equal(ws.linter.started, true);
       assert.ok(logs.some((l) => /^Linted 2 revision file\(s\) in \d+ ms$/.test(l)), logs.join('\n'));
       const key = path.join(root, 'alembic.ini');
       assert.deepEqual(changed, [[key], [key]]);
