@@ -172,6 +172,25 @@ async function editorRun(install: Awaited<ReturnType<typeof ensureCodeServer>>, 
   }
 }
 
+const MEANING = `What each row measures:
+
+- *subprocesses*: spawn to exit of \`/usr/bin/alembic history\` then \`alembic current\` in the project
+  folder (what other Alembic extensions run to fill their views), timed by this process; no rendering.
+- *outside the editor*: \`node -e 0\`, and the language server (\`dist/server.js\`) forked over IPC
+  as the extension starts it: \`initialize\` answered, then \`alembic/projects\` answered with the
+  600-revision graph. With the config parsed by the server only, this is on the first paint's path.
+- *editor, after activation (log)*: from the start of \`activate()\` to the moment the tree's model
+  first holds rows with states (the extension's "First rows with states" log line); no rendering.
+  The pieces are the extension's own timings: the project check, \`client.start()\` (server process
+  up and initialized), then the projects answer and the database reads of the load that follows
+  (the "First load" line), and the URL / stored password / version table of the first PostgreSQL
+  read. The rows come from the first of two loads at start-up (the server's "running" event starts
+  one, \`detectProjects\` another), so the pieces do not add up: the rest is that overlap and time
+  the extension host spent on other work while the window starts (other extensions activating).
+- *on screen (DOM)*: until a tree row's description shows a state, polled in the page.
+- *sizes*: the production bundles and the .vsix of \`npm run package\` (run it first).
+`;
+
 /** The production bundles' sizes and the newest .vsix's (`npm run package`), if there is one. */
 function sizes(): string {
   const kb = (f: string): string => {
@@ -274,7 +293,7 @@ async function main(): Promise<void> {
     log('\n' + lines.join('\n'));
     if (o.write) {
       const file = path.join(ROOT, 'bench', 'first-paint.md');
-      await fs.writeFile(file, `# First paint (bench/first-paint.ts)\n\nMachine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}; Node ${process.version}; code-server 4.139.1.\n\n${lines.join('\n')}\n`);
+      await fs.writeFile(file, `# First paint (bench/first-paint.ts)\n\nMachine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}; Node ${process.version}; code-server 4.139.1; load average ${os.loadavg()[0].toFixed(1)} at the end.\n\n${lines.join('\n')}\n\n${MEANING}`);
       log(`written: ${file}`);
     }
   } finally {
