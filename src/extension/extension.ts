@@ -13,6 +13,7 @@ import { ProjectStore } from './projects/projects';
 import { AlembicRuns } from './alembic/runs';
 import { StatusBar } from './views/status';
 import { RevisionTreeProvider } from './views/tree';
+import { viewDescription } from './views/model';
 import { registerRefreshTriggers } from './db/refresh';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -41,6 +42,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   setContext();
   subs.push(store.onDidChange(setContext));
+  // The view's title says when the state shown was read (no tooltip API for a view's title).
+  const describeView = (): void => {
+    view.description = viewDescription(store.all());
+  };
+  subs.push(store.onDidRead(describeView), store.onDidChange(describeView));
 
   const detectProjects = async (): Promise<void> => {
     if (!client.started) {

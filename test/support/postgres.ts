@@ -3,6 +3,7 @@
 //   const pg = await startPostgres();      // once per test file (before hook)
 //   pg.url                                  // postgresql://alembic_test:pw@127.0.0.1:PORT/app
 //   await pg.createDatabase('other')        // → url of a fresh database on the same server
+//   await pg.pause(); await pg.resume()     // server down, then up again on the same port, data kept
 //   await pg.stop()                         // after hook; idempotent
 //
 // The server listens on 127.0.0.1 on a free port and on a unix socket in `socketDir`; its data
@@ -32,6 +33,10 @@ export interface TestPostgres {
   createDatabase(name: string): Promise<string>;
   /** Runs one SQL statement as the superuser against `database` (default: this one). */
   sql(statement: string, database?: string): Promise<Array<Record<string, unknown>>>;
+  /** Stops the server, keeping its data: connections are refused until resume(). */
+  pause(): Promise<void>;
+  /** Starts a paused server again, on the same port with the same data. */
+  resume(): Promise<void>;
   /** Stops the server and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -168,7 +173,8 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
       user,
       password,
       authMethod: 'scram-sha-256',
-      persistent: false,
+      // The data stays when the server stops (pause/resume); stop() removes the whole folder.
+      persistent: true,
       createPostgresUser: true,
       initdbFlags: ['--encoding=UTF8', '--no-sync'],
       postgresFlags: [
@@ -249,6 +255,14 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
   }
 
   let stopped: Promise<void> | null = null;
+  const pause = async (): Promise<void> => {
+    if (!server || stopped) throw new Error('the test PostgreSQL is not running');
+    await withTimeout(server.stop(), 30_000, 'postgres stop');
+  };
+  const resume = async (): Promise<void> => {
+    if (!server || stopped) throw new Error('the test PostgreSQL was stopped for good');
+    await withTimeout(server.start(), 30_000, 'postgres restart');
+  };
   return {
     url: urlFor(database),
     port,
@@ -259,6 +273,8 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<T
     socketDir,
     createDatabase,
     sql,
+    pause,
+    resume,
     stop: () => (stopped ??= cleanup()),
   };
 }

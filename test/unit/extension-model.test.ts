@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DbRead } from '../../src/extension/db/dbread';
-import { childrenOf, projectNode, type Node, type RevisionNode } from '../../src/extension/views/model';
+import { childrenOf, projectNode, viewDescription, type Node, type RevisionNode } from '../../src/extension/views/model';
 import { snapshotEntry } from '../support/snapshot-entry';
 import type { ProjectEntry } from '../../src/extension/projects/projects';
 import type { RevisionInfo } from '../../src/protocol/protocol';
@@ -126,6 +126,8 @@ describe('extension tree model', () => {
     assert.equal(rows[3].description, 'base');
     assert.deepEqual(inlineActions(rows[3].contextValue), []);
     assert.equal(projectNode(e).description, 'app@db:5432/app · wrong user name or password');
+    assert.ok(projectNode(e).tooltip.includes('Last read attempt 03:04:05 from app@db:5432/app: wrong user name or password'), projectNode(e).tooltip);
+    assert.equal(viewDescription([e]), undefined, 'no state was read');
   });
 
   it('marks everything pending and says "not initialised" when the version table does not exist', () => {
@@ -134,7 +136,12 @@ describe('extension tree model', () => {
     assert.equal(nodes[0].kind === 'notice' && nodes[0].label, 'Database not initialised');
     assert.deepEqual(revisionRows(nodes).map((r) => r.state), ['pending', 'pending', 'pending', 'pending']);
     assert.equal(projectNode(e).description, 'app@db:5432/app · not initialised · 4 pending');
-    assert.ok(projectNode(e).tooltip.includes('Database state read at 03:04:05'), projectNode(e).tooltip);
+    assert.ok(projectNode(e).tooltip.includes('State read 03:04:05 from app@db:5432/app'), projectNode(e).tooltip);
+    // The view's title says when the newest state shown was read.
+    assert.equal(viewDescription([e]), 'state read 03:04:05');
+    const later = { ...e, readAt: e.readAt + 61_000 };
+    const failed = { ...e, db: { kind: 'error', display: 'x', dialect: 'postgresql', reason: 'unreachable', message: 'm' } as const, readAt: e.readAt + 3_600_000 };
+    assert.equal(viewDescription([e, later, failed]), 'state read 03:05:06');
   });
 
   it('says only "no database URL" when the config holds alembic\'s driver:// placeholder, not the placeholder beside it', () => {
@@ -142,7 +149,8 @@ describe('extension tree model', () => {
     e.snapshot.sqlalchemyUrlRedacted = 'driver://user:***@localhost/dbname';
     assert.equal(projectNode(e).description, 'no database URL');
     assert.ok(!projectNode(e).tooltip.includes('driver://'));
-    assert.ok(!projectNode(e).tooltip.includes('read at'), 'nothing was read without a URL');
+    assert.ok(!/read/i.test(projectNode(e).tooltip), 'nothing was read without a URL');
+    assert.equal(viewDescription([e]), undefined);
     const first = childrenOf(e)[0];
     assert.equal(first.kind === 'notice' && first.label, 'No database URL configured');
   });

@@ -31,6 +31,9 @@ export class ProjectStore implements vscode.Disposable {
   private loadState: LoadState = 'loading';
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly read = new vscode.EventEmitter<void>();
+  /** Fires after databases were read, even when they hold what they held (read times changed). */
+  readonly onDidRead = this.read.event;
   private queue: Promise<void> = Promise.resolve();
   /** What the views last saw; unchanged data fires no event (a root refresh of the tree drops
    * its row handles for a moment, and a click landing then would lose its row). */
@@ -84,6 +87,7 @@ export class ProjectStore implements vscode.Disposable {
       if (snapshots === null) return;
       const t1 = performance.now();
       this.entries = await Promise.all(snapshots.map((s) => this.load(s)));
+      this.read.fire();
       if (!this.timed) {
         this.timed = true;
         const revisions = snapshots.reduce((n, s) => n + s.revisions.length, 0);
@@ -103,6 +107,7 @@ export class ProjectStore implements vscode.Disposable {
       const snapshots = await this.client.projects();
       if (snapshots === null) return;
       const wanted = new Set(keys);
+      const before = new Set(this.entries.map((e) => e.snapshot.key));
       this.entries = await Promise.all(
         snapshots.map((snapshot) => {
           const known = this.get(snapshot.key);
@@ -111,6 +116,7 @@ export class ProjectStore implements vscode.Disposable {
           return this.withGraph(known, snapshot);
         }),
       );
+      if (snapshots.some((s) => !before.has(s.key))) this.read.fire();
       this.settle();
     });
   }
@@ -121,6 +127,7 @@ export class ProjectStore implements vscode.Disposable {
       this.entries = await Promise.all(
         this.entries.map((e) => (key === undefined || e.snapshot.key === key ? this.load(e.snapshot) : Promise.resolve(e))),
       );
+      this.read.fire();
       this.fireIfChanged();
     });
   }
@@ -187,5 +194,6 @@ export class ProjectStore implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.read.dispose();
   }
 }

@@ -92,12 +92,27 @@ export function summaryOf(entry: ProjectEntry): string {
   }
 }
 
-/** When the state shown was read (local time), for the project row's tooltip; null when nothing was read. */
-function readLine(entry: ProjectEntry): string | null {
-  if (entry.db.kind !== 'ok' && entry.db.kind !== 'not-initialised' && entry.db.kind !== 'error') return null;
-  const t = new Date(entry.readAt);
+function clock(ms: number): string {
+  const t = new Date(ms);
   const pad = (n: number): string => String(n).padStart(2, '0');
-  return `Database state read at ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  return `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+}
+
+/** When the state shown was read (local time) and from where, for the project row's tooltip; null when nothing was read. */
+function readLine(entry: ProjectEntry): string | null {
+  const db = entry.db;
+  if (db.kind === 'ok' || db.kind === 'not-initialised') return `State read ${clock(entry.readAt)} from ${db.display}`;
+  if (db.kind === 'error') return `Last read attempt ${clock(entry.readAt)} from ${db.display}: ${reasonText(db.reason).toLowerCase()}`;
+  return null;
+}
+
+/**
+ * The view's description, beside its title (VS Code has no tooltip for a view's title): when the
+ * newest state shown was read, e.g. "state read 12:03:04"; undefined when no state was read.
+ */
+export function viewDescription(entries: readonly ProjectEntry[]): string | undefined {
+  const read = entries.filter((e) => e.db.kind === 'ok' || e.db.kind === 'not-initialised').map((e) => e.readAt);
+  return read.length > 0 ? `state read ${clock(Math.max(...read))}` : undefined;
 }
 
 export function projectNode(entry: ProjectEntry): ProjectNode {

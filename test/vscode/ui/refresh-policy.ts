@@ -3,12 +3,15 @@
 // 50 in a SQLite project's file open no session on the server (pg_stat_database.sessions) and run
 // no alembic (a command wrapper counts runs), while the tree does show the edited messages. And an
 // `alembic stamp` typed in the integrated terminal shows in the tree without a click (shell
-// integration's end-of-command event), with polling off.
+// integration's end-of-command event), with polling off. The window regaining focus reads the
+// database again, and a PostgreSQL that stops and comes back shows as unreachable, then with its
+// states again, with no click (the retry with a doubling delay while the view is visible).
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { startPostgres } from '../../support/postgres';
 import { writeAlembicProject, type AlembicProject, type ProjectRevision } from '../../support/alembic-project';
 import type { UiTest } from '../harness';
 import { ALEMBIC, LINEAR, makeWorkspace, alembic } from '../fixtures';
@@ -41,6 +44,25 @@ async function typeSlowly(page: Page, count: number): Promise<void> {
     await page.keyboard.type('x');
     await new Promise((r) => setTimeout(r, PAUSE_MS));
   }
+}
+
+/**
+ * The browser window loses focus, then gets it back, as the workbench sees it (document.hasFocus()
+ * and the window's blur/focus events): VS Code tells the extension host the window state changed.
+ */
+async function blurAndFocus(page: Page): Promise<void> {
+  // A headless page may never have OS focus: hasFocus() says what the test wants it to say.
+  // Focused first (the workbench's focus tracker may not think so yet), then blurred, then focused.
+  await page.evaluate(async () => {
+    const set = (focused: boolean): Promise<void> => {
+      document.hasFocus = () => focused;
+      window.dispatchEvent(new FocusEvent(focused ? 'focus' : 'blur'));
+      return new Promise<void>((resolve) => setTimeout(resolve, 500));
+    };
+    await set(true);
+    await set(false);
+    await set(true);
+  });
 }
 
 async function lines(file: string): Promise<number> {
@@ -150,6 +172,65 @@ export const refreshPolicyTests: UiTest[] = [
         { id: LINEAR[3].id, message: LINEAR[3].message ?? '', state: 'current' },
       ], 30_000);
       await wb.shot('stamped from the terminal');
+    },
+  },
+  {
+    title: 'the project row\'s tooltip says when the state was read; focus regained reads the database; a PostgreSQL that stops and restarts goes unreachable, then back to its states without a click (polling off)',
+    folder: 'refresh-restart',
+    timeoutMs: 240_000,
+    async run(t) {
+      // A server of its own: this test stops it.
+      const pg = await startPostgres({ database: 'restart' });
+      t.defer(() => pg.stop());
+      const ws = await makeWorkspace('restart', pg.url, LINEAR);
+      t.defer(() => ws.project.remove());
+      await alembic(ws, ['upgrade', LINEAR[1].id]);
+      const { wb } = await t.openWorkbench(ws.dir, { userSettings: { 'alembic.pollIntervalSeconds': 0 } });
+      await wb.openContainer('Alembic');
+      const pane = wb.viewPane('Revisions');
+      await expectTreeStates(wb, pane, [{ id: LINEAR[1].id, message: LINEAR[1].message ?? '', state: 'current' }], 90_000);
+      // The project row's tooltip says when the state was read, and from where.
+      const projectRow = pane.locator('.monaco-list-row[aria-level="1"]').first();
+      const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'State read' }).first();
+      await until('the project row\'s tooltip to say when and from where the state was read', 20_000, async () => {
+        await projectRow.hover();
+        await hover.waitFor({ state: 'visible', timeout: 3000 });
+        const text = await hover.innerText();
+        return new RegExp(`State read \\d\\d:\\d\\d:\\d\\d from ${pg.user}@${pg.host}:${pg.port}/restart`).test(text) ? true : undefined;
+      });
+      await wb.shot('project row tooltip');
+      await wb.page.mouse.move(0, 0);
+      // Let the start-up reads finish, and the focus read's 3 s gap pass.
+      await new Promise((r) => setTimeout(r, 4000));
+
+      // Changed behind the extension's back, then focus leaves and comes back: read again.
+      await alembic(ws, ['stamp', LINEAR[2].id]);
+      await blurAndFocus(wb.page);
+      await expectTreeStates(wb, pane, [{ id: LINEAR[2].id, message: LINEAR[2].message ?? '', state: 'current' }], 20_000);
+      await wb.shot('focus regained: the stamp shows');
+      await new Promise((r) => setTimeout(r, 4000));
+
+      await pg.pause();
+      await blurAndFocus(wb.page);
+      const rowsText = async (): Promise<string> => JSON.stringify((await rowsExpanded(wb, pane)).map((r) => r.label));
+      await until('an error row saying the server is unreachable', 30_000, async () => {
+        const rows = await rowsExpanded(wb, pane);
+        return rows.some((r) => r.label === 'Database server unreachable') ? true : undefined;
+      }, rowsText);
+      await wb.shot('server stopped');
+      // Down long enough for a few retries to fail (2 s, 4 s, 8 s apart).
+      await new Promise((r) => setTimeout(r, 8000));
+      await pg.resume();
+      // No click, no focus change, no poll: the retry notices.
+      await until('the error row to go and the states to come back', 60_000, async () => {
+        const rows = await rowsExpanded(wb, pane);
+        return rows.some((r) => r.label === 'Database server unreachable') ? undefined : true;
+      }, rowsText);
+      await expectTreeStates(wb, pane, [
+        { id: LINEAR[1].id, message: LINEAR[1].message ?? '', state: 'applied' },
+        { id: LINEAR[2].id, message: LINEAR[2].message ?? '', state: 'current' },
+      ], 15_000);
+      await wb.shot('server back');
     },
   },
 ];
