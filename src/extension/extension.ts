@@ -107,8 +107,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   // A project may appear later (alembic init, git checkout): look again when a config shows up.
+  // Only until the language server starts: from then on it watches the configs (one side only).
   const watcher = vscode.workspace.createFileSystemWatcher('**/{alembic.ini,pyproject.toml}', false, true, true);
-  subs.push(watcher, watcher.onDidCreate(() => {
+  const unwatch = (): void => {
+    watcher.dispose();
+    started.dispose();
+  };
+  const started = client.onRunningChanged((running) => {
+    if (running) unwatch();
+  });
+  subs.push({ dispose: unwatch }, watcher.onDidCreate(() => {
     if (!client.started) void detectProjects();
   }));
 
