@@ -184,9 +184,8 @@ const MEANING = `What each row measures:
   The pieces are the extension's own timings: the project check, \`client.start()\` (server process
   up and initialized), then the projects answer and the database reads of the load that follows
   (the "First load" line), and the URL / stored password / version table of the first PostgreSQL
-  read. The rows come from the first of two loads at start-up (the server's "running" event starts
-  one, \`detectProjects\` another), so the pieces do not add up: the rest is that overlap and time
-  the extension host spent on other work while the window starts (other extensions activating).
+  read. What they do not add up to is time the extension host spent on other work while the window
+  starts (other extensions activating), between our steps.
 - *on screen (DOM)*: until a tree row's description shows a state, polled in the page.
 - *sizes*: the production bundles and the .vsix of \`npm run package\` (run it first).
 `;

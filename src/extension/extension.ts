@@ -48,12 +48,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   subs.push(store.onDidRead(describeView), store.onDidChange(describeView));
 
+  /** The first start is under way: its load follows it (a second one on "running" read the database twice). */
+  let starting = false;
   const detectProjects = async (): Promise<void> => {
     if (!client.started) {
       const t0 = performance.now();
       if (!(await hasProject())) return store.markNone();
       const t1 = performance.now();
-      await client.start();
+      starting = true;
+      try {
+        await client.start();
+      } finally {
+        starting = false;
+      }
       log.info(`Project found in ${ms(t1 - t0)}, language server started in ${ms(performance.now() - t1)}`);
     }
     await store.refresh();
@@ -91,9 +98,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   subs.push(
     ...registerRefreshTriggers(store, view, runs),
     client.onProjectsChanged((keys) => graphsSoon(keys)),
-    // A (re)started server: new graphs; a project not seen before has its database read.
+    // A restarted server: new graphs; a project not seen before has its database read (the first
+    // start is followed by detectProjects' own load).
     client.onRunningChanged((running) => {
-      if (running) void store.refreshGraphs();
+      if (running && !starting) void store.refreshGraphs();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, SERVER_KEYS) && !client.started) void detectProjects();

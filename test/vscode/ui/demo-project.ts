@@ -27,12 +27,19 @@ export const demoProjectTests: UiTest[] = [
       const rows = (await pg.sql('SELECT version_num FROM alembic_version ORDER BY 1', 'demo')).map((r) => String(r.version_num));
       if (JSON.stringify(rows) !== JSON.stringify([...UPGRADE_TARGETS].sort())) throw new Error(`alembic_version after the demo upgrade: ${JSON.stringify(rows)}`);
 
+      const sessions = async (): Promise<number> => Number((await pg.sql("SELECT sessions FROM pg_stat_database WHERE datname = 'demo'", 'postgres'))[0]?.sessions ?? -1);
+      const sessionsBefore = await sessions();
       const { wb } = await t.openWorkbench(dir, { userSettings: { 'alembic.databaseUrl': url } });
       await wb.openContainer('Alembic');
       const pane = wb.viewPane('Revisions');
       const state = (id: string): RevState => (UPGRADE_TARGETS.includes(id) ? 'current' : APPLIED.includes(id) ? 'applied' : 'pending');
       await expectTreeStates(wb, pane, REVISIONS.map((r) => ({ id: r.id, message: r.message, state: state(r.id) })));
       await wb.readmeShot('demo sidebar');
+      // Opening the window read the database once (the language server's first start and the
+      // first load used to read it twice).
+      await new Promise((r) => setTimeout(r, 3000));
+      const opened = (await sessions()) - sessionsBefore;
+      if (opened !== 1) throw new Error(`opening the window opened ${opened} PostgreSQL session(s); expected 1`);
 
       // The two heads kept apart by the "analytics" label are reported as such (information), on
       // both head files, and never as the multiple-heads problem.
