@@ -29,8 +29,11 @@ export function projectSeverities(rootDir: string): { overrides: Map<RuleId, Lin
   return { ...pyprojectSeverities(text), path: file };
 }
 
-/** The CLI reports findings only: downgrade()'s calls are not read (no finding depends on them). */
-const CLI_LINT = { downgradeOps: false } as const;
+/**
+ * The CLI reports findings only: downgrade()'s calls are not read (no finding depends on them),
+ * nor its body unless a rule asks whether it is empty.
+ */
+const CLI_LINT = { downgradeOps: false, lazyDowngrade: true } as const;
 
 /** What the scan already knew of a file: its text (it sends SQL: linted once the parser is loaded) or its findings. */
 export type Known = { text: string } | { findings: Finding[] };

@@ -4,7 +4,7 @@
 import { LineIndex } from '../python/lines';
 import type { Range } from '../types';
 import { actionsOf, type Action, type ActionKind, type SqlParser } from './actions';
-import { readOperations, type FunctionBody, type MigrationFn, type MigrationOps, type Operation } from './ops';
+import { readLazyBody, readOperations, type FunctionBody, type MigrationFn, type MigrationOps, type Operation, type ReadOptions } from './ops';
 import { RULE_BY_ID, severityOf, type RuleId, type SeverityOverrides } from './rules';
 import { fixFor, type LintFix } from './fixes';
 
@@ -38,8 +38,9 @@ const q = (s: string | null): string => (s === null ? 'the table' : `"${s}"`);
 /**
  * Lints one migration. `downgradeOps: false` (the CLI) skips reading downgrade()'s calls: no
  * finding depends on them (only on whether downgrade() is empty); the hover lists them.
+ * `lazyDowngrade` (the CLI) also leaves its body unread unless a rule needs it (see ReadOptions).
  */
-export function lintMigration(text: string, parse: SqlParser | null, overrides?: SeverityOverrides, opts: { downgradeOps?: boolean } = {}): LintResult {
+export function lintMigration(text: string, parse: SqlParser | null, overrides?: SeverityOverrides, opts: ReadOptions = {}): LintResult {
   const ops = readOperations(text, opts);
   const actions: Action[] = [];
   for (const op of ops.ops) actions.push(...actionsOf(op, parse));
@@ -144,7 +145,9 @@ export function lintMigration(text: string, parse: SqlParser | null, overrides?:
   }
 
   const destructive = up.find((a) => (a.kind === 'drop_table' && !created.has(a.table ?? '')) || a.kind === 'drop_column');
-  const down: FunctionBody | undefined = ops.bodies.find((b) => b.fn === 'downgrade');
+  const lazy = ops.lazyDowngrade;
+  const down: FunctionBody | undefined = destructive === undefined ? undefined
+    : ops.bodies.find((b) => b.fn === 'downgrade') ?? (lazy === undefined ? undefined : readLazyBody(text, lazy));
   if (destructive && (down === undefined || down.empty)) {
     add('destructive-without-downgrade', destructive, `upgrade() drops ${destructive.kind === 'drop_table' ? `table ${q(destructive.table)}` : `a column of ${q(destructive.table)}`} but downgrade() does nothing`);
   }

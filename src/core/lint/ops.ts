@@ -55,6 +55,20 @@ export interface MigrationOps {
   ops: Operation[];
   bodies: FunctionBody[];
   comments: Array<Comment & { fn: MigrationFn }>;
+  /** With `lazyDowngrade`: the downgrade() left unread (its body is read by readLazyBody when asked). */
+  lazyDowngrade?: { defStart: number; colon: number };
+}
+
+/** How readOperations reads downgrade(). */
+export interface ReadOptions {
+  /** false: downgrade() is only delimited (its comments and whether it is empty), its calls not read. */
+  downgradeOps?: boolean;
+  /**
+   * With `downgradeOps: false`: a downgrade() that is the file's last migration function and has no
+   * `alembic-lint:` text after its header is not even delimited (its comments are known to be
+   * none): `lazyDowngrade` says where it is, for readLazyBody.
+   */
+  lazyDowngrade?: boolean;
 }
 
 const DEF_RE = /^(?:async[ \t]+)?def[ \t]+(upgrade|downgrade)[ \t]*\(/gm;
@@ -63,7 +77,7 @@ const DEF_RE = /^(?:async[ \t]+)?def[ \t]+(upgrade|downgrade)[ \t]*\(/gm;
  * Reads upgrade() and downgrade() of a migration file's text. With `downgradeOps: false` the
  * downgrade() body is only delimited (its comments and whether it is empty), its calls not read.
  */
-export function readOperations(text: string, opts: { downgradeOps?: boolean } = {}): MigrationOps {
+export function readOperations(text: string, opts: ReadOptions = {}): MigrationOps {
   const out: MigrationOps = { ops: [], bodies: [], comments: [] };
   DEF_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -73,6 +87,19 @@ export function readOperations(text: string, opts: { downgradeOps?: boolean } = 
     const colon = headerColon(text, m.index + m[0].length - 1);
     if (colon < 0) continue;
     const light = fn === 'downgrade' && opts.downgradeOps === false;
+    if (light && opts.lazyDowngrade === true && text.indexOf('alembic-lint:', colon) < 0) {
+      // No definition after this one (the body's end would only say where to look for one) and no
+      // comment the lint reads in it: nothing of its body is needed unless a rule asks.
+      DEF_RE.lastIndex = colon + 1;
+      if (DEF_RE.exec(text) === null) {
+        if (seen.has(fn)) {
+          out.bodies = out.bodies.filter((b) => b.fn !== fn);
+          out.comments = out.comments.filter((c) => c.fn !== fn);
+        }
+        out.lazyDowngrade = { defStart: m.index, colon };
+        break;
+      }
+    }
     const { lines, comments, stop } = tokenizeBody(text, colon + 1, text.length, light);
     DEF_RE.lastIndex = Math.max(stop, colon + 1);
     // Python keeps the last definition of a name.
@@ -80,21 +107,32 @@ export function readOperations(text: string, opts: { downgradeOps?: boolean } = 
       out.ops = out.ops.filter((o) => o.fn !== fn);
       out.bodies = out.bodies.filter((b) => b.fn !== fn);
       out.comments = out.comments.filter((c) => c.fn !== fn);
+      if (fn === 'downgrade') delete out.lazyDowngrade;
     }
     seen.add(fn);
-    const first = lines[0];
-    out.bodies.push({
-      fn,
-      defStart: m.index,
-      bodyStart: first ? first.tokens[0].start : colon + 1,
-      bodyEnd: stop,
-      indent: first ? first.indent : 4,
-      empty: lines.every(isEmptyStatement),
-    });
+    out.bodies.push(bodyOf(fn, m.index, colon, lines, stop));
     for (const c of comments) out.comments.push({ ...c, fn });
     if (!light) readStatements(fn, lines, out.ops);
   }
   return out;
+}
+
+function bodyOf(fn: MigrationFn, defStart: number, colon: number, lines: readonly LogicalLine[], stop: number): FunctionBody {
+  const first = lines[0];
+  return {
+    fn,
+    defStart,
+    bodyStart: first ? first.tokens[0].start : colon + 1,
+    bodyEnd: stop,
+    indent: first ? first.indent : 4,
+    empty: lines.every(isEmptyStatement),
+  };
+}
+
+/** The body of the downgrade() readOperations left unread: what it gives without `lazyDowngrade`. */
+export function readLazyBody(text: string, lazy: { defStart: number; colon: number }): FunctionBody {
+  const { lines, stop } = tokenizeBody(text, lazy.colon + 1, text.length, true);
+  return bodyOf('downgrade', lazy.defStart, lazy.colon, lines, stop);
 }
 
 /** Offset of the `:` that ends a def header whose `(` is at `open`, or -1. */

@@ -62,11 +62,45 @@ function isCreateTableCall(cur: readonly Token[]): boolean {
  */
 const PLAIN_RUN = /(?:[^()[\]{}#"'\\]+|'(?!'')(?:[^'\\\n\r]|\\[^\n\r])*'|"(?!"")(?:[^"\\\n\r]|\\[^\n\r])*")+/y;
 
-/** In a light line past its first tokens: everything but line breaks, comments, quotes, backslashes and brackets. */
-const LIGHT_RUN = /[^\n\r#"'\\()[\]{}]+/y;
+/**
+ * In a light line past its first tokens: everything but line breaks, comments, backslashes and
+ * brackets, and one-line strings (where findStringEnd ends them; the others stop the run).
+ */
+const LIGHT_RUN = /(?:[^\n\r#"'\\()[\]{}]+|'(?!'')(?:[^'\\\n\r]|\\[^\n\r])*'|"(?!"")(?:[^"\\\n\r]|\\[^\n\r])*")+/y;
+
+/** Bracket nesting BALANCED crosses in one call (a create_table column list is 2 to 3 deep). */
+const BALANCED_DEPTH = 6;
+
+/** The rest of a comment, up to its line break. */
+const COMMENT_RUN = /[^\n\r]*/y;
+
+/**
+ * Plain characters (possessively: a run is never split on backtracking) and one-line strings, as
+ * PLAIN_RUN reads them, and bracket pairs nested up to BALANCED_DEPTH deep whose inside is such
+ * text. Any opener pairs with any closer, as the depth count of skipToClose does. One native call
+ * crosses most create_table column lists; what it stops at (a comment, a triple-quoted string, a
+ * backslash, deeper nesting) sends skipToClose back to its loop from the start.
+ */
+const BALANCED = ((): RegExp => {
+  const plain = /[^()[\]{}#"'\\]/.source;
+  const item = `${plain}+(?!${plain})|${/'(?!'')(?:[^'\\\n\r]|\\[^\n\r])*'|"(?!"")(?:[^"\\\n\r]|\\[^\n\r])*"/.source}`;
+  let body = `(?:${item})*`;
+  for (let i = 0; i < BALANCED_DEPTH; i++) body = `(?:${item}|[([{]${body}[)\\]}])*`;
+  return new RegExp(body, 'y');
+})();
 
 /** Offset of the `)` that closes the bracket open at `p` (strings and comments skipped), or -1. */
 function skipToClose(text: string, p: number, end: number): number {
+  BALANCED.lastIndex = p;
+  if (BALANCED.test(text)) {
+    const q = BALANCED.lastIndex;
+    if (q < end && text.charCodeAt(q) === 41) return q;
+  }
+  return skipToCloseSlow(text, p, end);
+}
+
+/** skipToClose one character class at a time: the reference, and what BALANCED cannot cross. */
+function skipToCloseSlow(text: string, p: number, end: number): number {
   let depth = 0;
   while (p < end) {
     PLAIN_RUN.lastIndex = p;
@@ -151,6 +185,16 @@ export function tokenizeBody(text: string, start: number, end: number, light = f
         continue;
       }
     }
+    if (light && cur.length >= 2 && (c === 40 || c === 91 || c === 123)) {
+      // A bracket pair of a light line past its first tokens: crossed in one native call when it holds
+      // nothing BALANCED stops at (its depth count would come back to this one).
+      BALANCED.lastIndex = p + 1;
+      if (BALANCED.test(text)) {
+        const q = BALANCED.lastIndex;
+        const d = text.charCodeAt(q);
+        if (q < end && (d === 41 || d === 93 || d === 125)) { p = q + 1; continue; }
+      }
+    }
     if (c === 32 || c === 9 || c === 12) { p++; continue; }
     if (c === 10 || c === 13) {
       p += c === 13 && text.charCodeAt(p + 1) === 10 ? 2 : 1;
@@ -164,8 +208,9 @@ export function tokenizeBody(text: string, start: number, end: number, light = f
       continue;
     }
     if (c === 35) {
-      let q = p;
-      while (q < end && text.charCodeAt(q) !== 10 && text.charCodeAt(q) !== 13) q++;
+      COMMENT_RUN.lastIndex = p;
+      COMMENT_RUN.test(text);
+      const q = Math.min(COMMENT_RUN.lastIndex, end);
       // Only `# alembic-lint:` comments matter to the lint: no object for the others.
       if (isLintComment(text, p + 1, q)) comments.push({ start: p, end: q, text: text.slice(p, q) });
       p = q;
