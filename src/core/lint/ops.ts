@@ -81,7 +81,9 @@ export function readOperations(text: string, opts: ReadOptions = {}): MigrationO
   const out: MigrationOps = { ops: [], bodies: [], comments: [] };
   DEF_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
-  const seen = new Set<string>();
+  /** Definitions met so far (Python keeps the last one of a name). */
+  let seenUp = false;
+  let seenDown = false;
   while ((m = DEF_RE.exec(text)) !== null) {
     const fn = m[1] as MigrationFn;
     const colon = headerColon(text, m.index + m[0].length - 1);
@@ -92,7 +94,7 @@ export function readOperations(text: string, opts: ReadOptions = {}): MigrationO
       // comment the lint reads in it: nothing of its body is needed unless a rule asks.
       DEF_RE.lastIndex = colon + 1;
       if (DEF_RE.exec(text) === null) {
-        if (seen.has(fn)) {
+        if (seenDown) {
           out.bodies = out.bodies.filter((b) => b.fn !== fn);
           out.comments = out.comments.filter((c) => c.fn !== fn);
         }
@@ -103,13 +105,14 @@ export function readOperations(text: string, opts: ReadOptions = {}): MigrationO
     const { lines, comments, stop } = tokenizeBody(text, colon + 1, text.length, light);
     DEF_RE.lastIndex = Math.max(stop, colon + 1);
     // Python keeps the last definition of a name.
-    if (seen.has(fn)) {
+    if (fn === 'upgrade' ? seenUp : seenDown) {
       out.ops = out.ops.filter((o) => o.fn !== fn);
       out.bodies = out.bodies.filter((b) => b.fn !== fn);
       out.comments = out.comments.filter((c) => c.fn !== fn);
       if (fn === 'downgrade') delete out.lazyDowngrade;
     }
-    seen.add(fn);
+    if (fn === 'upgrade') seenUp = true;
+    else seenDown = true;
     out.bodies.push(bodyOf(fn, m.index, colon, lines, stop));
     for (const c of comments) out.comments.push({ ...c, fn });
     if (!light) readStatements(fn, lines, out.ops);

@@ -71,6 +71,9 @@ const LIGHT_RUN = /(?:[^\n\r#"'\\()[\]{}]+|'(?!'')(?:[^'\\\n\r]|\\[^\n\r])*'|"(?
 /** Bracket nesting BALANCED crosses in one call (a create_table column list is 2 to 3 deep). */
 const BALANCED_DEPTH = 6;
 
+/** The rest of a name: the code units isIdentPart accepts (any from U+0080 up, as it does). */
+const NAME_REST = /[A-Za-z0-9_\u0080-\uffff]*/y;
+
 /** The rest of a comment, up to its line break. */
 const COMMENT_RUN = /[^\n\r]*/y;
 
@@ -230,8 +233,9 @@ export function tokenizeBody(text: string, start: number, end: number, light = f
       continue;
     }
     if (isIdentStart(c)) {
-      let q = p + 1;
-      while (q < end && isIdentPart(text.charCodeAt(q))) q++;
+      NAME_REST.lastIndex = p + 1;
+      NAME_REST.test(text);
+      const q = Math.min(NAME_REST.lastIndex, end);
       if (!light || cur.length < 2) cur.push({ kind: Tok.Name, start: p, end: q, text: text.slice(p, q) });
       p = q;
       continue;
