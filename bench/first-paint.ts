@@ -62,10 +62,10 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function timed(cmd: string, args: string[], cwd: string): Promise<{ ms: number; stdout: string }> {
+function timed(cmd: string, args: string[], cwd: string, env?: Record<string, string>): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -172,6 +172,23 @@ async function editorRun(install: Awaited<ReturnType<typeof ensureCodeServer>>, 
   }
 }
 
+/**
+ * The extension's version-table read (io/pg.ts) alone in a fresh Node process: from loading the
+ * module to the rows, timed inside that process (its start is the `node -e 0` row).
+ */
+async function versionTableReadAlone(url: string, expected: string, cwd: string): Promise<number> {
+  const out = path.join(__dirname, '..', 'src');
+  const script = `const t0 = performance.now();
+const { readVersionTable } = require(${JSON.stringify(path.join(out, 'io', 'pg.js'))});
+const { parseSqlalchemyUrl } = require(${JSON.stringify(path.join(out, 'core', 'dburl.js'))});
+const parsed = parseSqlalchemyUrl(process.env.FIRST_PAINT_URL);
+readVersionTable(parsed.pg).then((r) => process.stdout.write(JSON.stringify({ ms: performance.now() - t0, r })));`;
+  const { stdout } = await timed(process.execPath, ['-e', script], cwd, { FIRST_PAINT_URL: url });
+  const res = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { ms: number; r: { kind: string; rows?: string[] } };
+  if (res.r.kind !== 'ok' || !res.r.rows?.includes(expected)) throw new Error(`the version-table read alone did not find ${expected}: ${stdout}`);
+  return res.ms;
+}
+
 const MEANING = `What each row measures:
 
 - *subprocesses*: spawn to exit of \`/usr/bin/alembic history\` then \`alembic current\` in the project
@@ -179,6 +196,9 @@ const MEANING = `What each row measures:
 - *outside the editor*: \`node -e 0\`, and the language server (\`dist/server.js\`) forked over IPC
   as the extension starts it: \`initialize\` answered, then \`alembic/projects\` answered with the
   600-revision graph. With the config parsed by the server only, this is on the first paint's path.
+  The version-table read: the extension's own reader (\`io/pg.ts\` \`readVersionTable\`, from
+  loading the module to the rows) in a fresh Node process, what the editor's "version table" row
+  does inside the extension host.
 - *editor, after activation (log)*: from the start of \`activate()\` to the moment the tree's model
   first holds rows with states (the extension's "First rows with states" log line); no rendering.
   The pieces are the extension's own timings: the project check, \`client.start()\` (server process
@@ -245,7 +265,7 @@ async function main(): Promise<void> {
     // Outside the editor, same machine and run: what the language server on the first paint's path
     // costs by itself — a Node process start, and the server started over IPC as the extension
     // starts it (initialize answered, then the projects with their graphs).
-    const floor: Array<{ node: number; initialize: number; projects: number }> = [];
+    const floor: Array<{ node: number; initialize: number; projects: number; pgRead: number }> = [];
     for (let i = 0; i < o.runs; i++) {
       const node = (await timed(process.execPath, ['-e', '0'], dir)).ms;
       const t0 = performance.now();
@@ -255,8 +275,9 @@ async function main(): Promise<void> {
       const t2 = performance.now();
       await client.stop();
       if (answer[0]?.revisions.length !== project.specs.length) throw new Error('the language server did not list every revision');
-      floor.push({ node, initialize: t1 - t0, projects: t2 - t1 });
-      log(`  language server alone run ${i + 1}: node -e 0 ${fmt(node)}; initialize ${fmt(t1 - t0)}, projects ${fmt(t2 - t1)}`);
+      const pgRead = await versionTableReadAlone(url, at, dir);
+      floor.push({ node, initialize: t1 - t0, projects: t2 - t1, pgRead });
+      log(`  language server alone run ${i + 1}: node -e 0 ${fmt(node)}; initialize ${fmt(t1 - t0)}, projects ${fmt(t2 - t1)}; version table read alone ${fmt(pgRead)}`);
     }
 
     const runs: EditorRun[] = [];
@@ -278,6 +299,7 @@ async function main(): Promise<void> {
       `| the same two subprocesses started together | ${fmt(median(together))} |`,
       `| outside the editor: \`node -e 0\` (a Node process start) | ${fmt(median(floor.map((f) => f.node)))} |`,
       `| outside the editor: language server over IPC, initialize / projects answered | ${fmt(median(floor.map((f) => f.initialize)))} / ${fmt(median(floor.map((f) => f.projects)))} |`,
+      `| outside the editor: the same version-table read in a fresh Node process (io/pg.ts, module load included) | ${fmt(median(floor.map((f) => f.pgRead)))} |`,
       `| editor: workbench visible after opening | ${fmt(m((r) => r.workbenchMs))} |`,
       `| editor: extension activated after opening | ${fmt(m((r) => r.facts.activationStart))} |`,
       `| editor: \`activate()\` itself | ${fmt(m((r) => r.facts.activateMs))} |`,
