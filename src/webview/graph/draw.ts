@@ -152,8 +152,8 @@ export function stateColors(): Record<ModelRow['state'], string> {
   };
 }
 
-/** Every line as a short coloured stroke, with the visible part framed. */
-export function drawMinimap(model: GraphModel, canvas: HTMLCanvasElement, scroller: HTMLElement, zoom: number): void {
+/** Sizes the canvas's backing store to its CSS size at the screen's pixel ratio. */
+function fitCanvas(canvas: HTMLCanvasElement): { dpr: number; w: number; h: number } {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
@@ -161,6 +161,12 @@ export function drawMinimap(model: GraphModel, canvas: HTMLCanvasElement, scroll
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
   }
+  return { dpr, w, h };
+}
+
+/** Every line as a short coloured stroke, with the visible part framed. */
+export function drawMinimap(model: GraphModel, canvas: HTMLCanvasElement, scroller: HTMLElement, zoom: number): void {
+  const { dpr, w, h } = fitCanvas(canvas);
   const c = canvas.getContext('2d');
   if (!c) return;
   c.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -205,13 +211,7 @@ export interface OverviewGeometry {
  * canvas (one stroke per lane colour), so 10,000 lines cost no DOM.
  */
 export function drawOverview(model: GraphModel, view: View, canvas: HTMLCanvasElement): OverviewGeometry {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
+  const { dpr, w, h } = fitCanvas(canvas);
   const n = Math.max(1, model.lines.length);
   const top = 4;
   // At most a normal line's height: a short history is not stretched.
