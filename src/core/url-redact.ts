@@ -13,9 +13,17 @@ function maskUserinfo(url: string, start: number): string {
 }
 
 /** `password=…` query parameters and libpq keywords (`host=x password=y`), after `before`. */
-function maskKeywords(text: string, before: RegExp): string {
-  const re = new RegExp(`(^|${before.source})(password|passwd|pwd)=('(?:[^'\\\\]|\\\\.)*'|[^&\\s;"']*)`, 'gi');
-  return text.replace(re, `$1$2=${MASK}`);
+function keywordPattern(before: RegExp): RegExp {
+  return new RegExp(`(^|${before.source})(password|passwd|pwd)=('(?:[^'\\\\]|\\\\.)*'|[^&\\s;"']*)`, 'gi');
+}
+
+/** In a URL: after `?`, `&`, white space or `;`. */
+const URL_KEYWORDS = keywordPattern(/[?&\s;]/);
+/** In free text (log lines, JSON traces): also after a quote, `,`, `{` or `(`. */
+const TEXT_KEYWORDS = keywordPattern(/[?&\s;"',{(]/);
+
+function maskKeywords(text: string, pattern: RegExp): string {
+  return text.replace(pattern, `$1$2=${MASK}`);
 }
 
 /**
@@ -34,7 +42,7 @@ export function redactUrl(url: string): string {
     const colon = out.indexOf(':');
     if (at > 0 && colon >= 0 && colon < at) out = out.slice(0, colon + 1) + MASK + out.slice(at);
   }
-  return maskKeywords(out, /[?&\s;]/);
+  return maskKeywords(out, URL_KEYWORDS);
 }
 
 const SCHEME_CHAR = /[\w+.-]/;
@@ -60,5 +68,5 @@ export function redactText(text: string): string {
     sep = text.indexOf('://', end);
   }
   out += text.slice(from);
-  return maskKeywords(out, /[?&\s;"',{(]/);
+  return maskKeywords(out, TEXT_KEYWORDS);
 }
